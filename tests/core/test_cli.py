@@ -1,0 +1,68 @@
+"""The CLI as support staff and scripts use it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.core.conftest import ROOT, write_card
+
+
+def workaid(*args: str, data) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(data), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_search_json_lists_ranked_results_from_the_bundled_pack(tmp_path):
+    out = workaid("search", "late", "fee", "--json", data=tmp_path)
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)
+    assert results[0]["id"] == "late-fee-waiver"
+    assert {"id", "title", "kind", "snippet"} <= set(results[0])
+
+
+def test_search_prints_a_suggestion_for_a_misspelt_word(tmp_path):
+    out = workaid("search", "escaltion", data=tmp_path)
+    assert out.returncode == 0
+    assert "Did you mean: escalation?" in out.stdout
+    assert "escalation" in out.stdout.lower()
+    out = workaid("search", "escaltion", "--json", data=tmp_path)
+    assert "Did you mean: escalation?" in out.stderr and json.loads(out.stdout)
+
+
+def test_import_rejects_bad_folder_whole_and_names_file_and_line(tmp_path):
+    src = tmp_path / "src"
+    write_card(src, "good.md", "---\nid: good\ntitle: Good card\n---\nBody\n")
+    write_card(src, "bad.md", "---\nid: bad\ntitle: Bad\nreveiw_by: 2027-01-01\n---\n")
+    out = workaid("import", str(src), data=tmp_path / "d")
+    assert out.returncode == 1
+    assert f"{src / 'bad.md'}:4 — unknown key 'reveiw_by'" in out.stderr
+    assert "Nothing was loaded" in out.stderr
+    # The desk still has what it had: the bundled pack.
+    assert json.loads(workaid("search", "good", "card", "--json", data=tmp_path / "d").stdout)[0]["id"] != "good"
+    (src / "bad.md").unlink()
+    out = workaid("import", str(src), data=tmp_path / "d")
+    assert out.returncode == 0 and "Loaded 1 cards" in out.stdout
+
+
+def test_check_validates_without_loading(tmp_path):
+    out = workaid("check", str(ROOT / "content"), data=tmp_path)
+    assert out.returncode == 0 and "0 rejected" in out.stdout
+    assert not (tmp_path / "content.db").exists()
+    out = workaid("check", str(tmp_path / "missing"), data=tmp_path)
+    assert out.returncode == 1 and "not a folder" in out.stderr
+
+
+def test_show_and_history(tmp_path):
+    out = workaid("show", "late-fee-waiver", data=tmp_path)
+    assert out.returncode == 0 and "# Waiving a late-payment fee" in out.stdout
+    out = workaid("history", "late-fee-waiver", data=tmp_path)
+    assert out.returncode == 0 and out.stdout.startswith("v1")
+    out = workaid("show", "no-such-card", data=tmp_path)
+    assert out.returncode == 1 and "no card with id" in out.stderr
+
+
+def test_data_dir_from_environment(tmp_path):
+    env = {**__import__("os").environ, "WORKAID_DATA_DIR": str(tmp_path / "envdata")}
+    out = subprocess.run([sys.executable, "-m", "workaid", "search", "refund"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0 and (tmp_path / "envdata" / "content.db").exists()

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workaid.core.render import is_safe_link, plain_text, to_html
+
+
+def test_raw_html_and_scripts_are_removed():
+    html = to_html("Hi <script>alert(1)</script> <b onclick='x()'>bold</b> <iframe src='http://x'></iframe>")
+    assert "<script" not in html and "onclick" not in html and "iframe" not in html
+    assert "bold" in html
+
+
+def test_images_never_load_and_file_links_lose_their_target():
+    html = to_html("![secret](file:///etc/passwd) <img src='http://example.com/x.png'> [p](file:///etc/passwd) [ok](https://example.com)")
+    assert "<img" not in html and "file:" not in html
+    assert "[image: secret]" in html
+    assert 'href="https://example.com"' in html
+
+
+def test_tables_render():
+    html = to_html("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_only_web_and_mail_links_may_leave_the_app():
+    assert is_safe_link("https://x.org") and is_safe_link("mailto:a@b.c")
+    assert not is_safe_link("file:///etc/passwd") and not is_safe_link("javascript:alert(1)") and not is_safe_link("card:x")
+
+
+def test_plain_text_drops_markup():
+    assert plain_text("# Title\n\n- **bold** item with [link](http://x)\n\n| a | b |\n|---|---|") == "Title\nbold item with link\n a b"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_rendering_never_raises_and_never_emits_script(text):
+    html = to_html(text)
+    assert "<script" not in html.lower()
+    plain_text(text)

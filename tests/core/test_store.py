@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.core.conftest import write_card
+from workaid.core.errors import ContentError, SchemaTooNew
+from workaid.core.library import Library
+from workaid.core.store import SCHEMA_VERSION, Store
+
+
+def card(i: str, title: str, body: str = "Body.") -> str:
+    return f"---\nid: {i}\ntitle: {title}\n---\n{body}\n"
+
+
+def test_new_store_is_migrated_in_wal_mode(tmp_path):
+    store = Store(tmp_path / "content.db")
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.integrity_ok()
+    store.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "content.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("CREATE TABLE keep (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaTooNew, match="newer WorkAid"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("keep",)]
+
+
+def test_import_is_all_or_nothing(tmp_path):
+    src = tmp_path / "src"
+    write_card(src, "a.md", card("a", "Alpha refunds"))
+    lib = Library(tmp_path / "data", bundled=src)
+    lib.import_folder(src)
+    write_card(src, "b.md", card("b", "Beta"))
+    write_card(src, "c.md", "---\nid: c\ntitle: [broken\n---\n")
+    with pytest.raises(ContentError) as err:
+        lib.import_folder(src)
+    assert any(p.source == "c.md" for p in err.value.problems)
+    assert lib.status().count == 1 and lib.card("b") is None
+    assert [r.id for r in lib.search("alpha").results] == ["a"]
+
+
+def test_changed_card_gets_a_new_version_and_unchanged_cards_do_not(tmp_path):
+    src = tmp_path / "src"
+    write_card(src, "a.md", card("a", "Alpha"))
+    write_card(src, "b.md", card("b", "Beta"))
+    lib = Library(tmp_path / "data", bundled=src)
+    first = lib.import_folder(src)
+    assert (first.added, first.changed) == (2, 0)
+    write_card(src, "a.md", card("a", "Alpha", "New body about waivers."))
+    second = lib.import_folder(src)
+    assert (second.added, second.changed, second.unchanged) == (0, 1, 1)
+    assert [v["version"] for v in lib.history("a")] == [2, 1]
+    assert [v["version"] for v in lib.history("b")] == [1]
+    assert lib.card("a").version == 2
+    assert [r.id for r in lib.search("waivers").results] == ["a"]
+
+
+def test_removed_card_leaves_search_and_keeps_history(tmp_path):
+    src = tmp_path / "src"
+    write_card(src, "a.md", card("a", "Alpha"))
+    write_card(src, "b.md", card("b", "Beta unique"))
+    lib = Library(tmp_path / "data", bundled=src)
+    lib.import_folder(src)
+    (src / "b.md").unlink()
+    report = lib.import_folder(src)
+    assert report.removed == 1
+    assert lib.search("unique").results == () and lib.card("b") is None
+    assert lib.history("b")
+    assert lib.store.integrity_ok()
+
+
+def test_incremental_and_bulk_index_paths_agree(tmp_path, monkeypatch):
+    monkeypatch.setattr("workaid.core.store.BULK_MIN_ROWS", 10)
+    src = tmp_path / "src"
+    for i in range(30):
+        write_card(src, f"c{i}.md", card(f"c{i}", f"Card number {i}", f"Token{i} shared words"))
+    lib = Library(tmp_path / "data", bundled=src)
+    lib.import_folder(src)  # bulk path
+    write_card(src, "c3.md", card("c3", "Card number 3", "Changed mango"))
+    lib.import_folder(src)  # incremental path
+    assert [r.id for r in lib.search("mango").results] == ["c3"]
+    assert "c3" not in [r.id for r in lib.search("token3 ").results]
+    assert len(lib.search("shared").results) == 29
+    assert [r.id for r in lib.search("ango").results] == ["c3"]  # trigram index in step too
+    assert lib.store.conn.execute("INSERT INTO cards_fts(cards_fts) VALUES('integrity-check')") is not None
+
+
+def test_bundled_pack_loads_once_and_reloads_when_it_changes(tmp_path):
+    src = tmp_path / "src"
+    write_card(src, "a.md", card("a", "Alpha"))
+    lib = Library(tmp_path / "data", bundled=src)
+    assert lib.needs_bundled_import()
+    lib.load_bundled()
+    assert not lib.needs_bundled_import()
+    write_card(src, "a.md", card("a", "Alpha two"))
+    assert lib.needs_bundled_import()
+
+
+def test_an_imported_folder_is_not_replaced_by_the_bundled_pack(tmp_path):
+    src, other = tmp_path / "src", tmp_path / "other"
+    write_card(src, "a.md", card("a", "Alpha"))
+    write_card(other, "z.md", card("z", "Zulu"))
+    lib = Library(tmp_path / "data", bundled=src)
+    lib.import_folder(other)
+    assert not lib.needs_bundled_import()
+    assert str(other.resolve()) in lib.status().describe()

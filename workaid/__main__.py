@@ -1,0 +1,5 @@
+import sys
+
+from workaid.cli import main
+
+sys.exit(main())

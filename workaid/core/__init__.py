@@ -1,0 +1,1 @@
+"""Everything WorkAid knows and decides, with no Qt import (a test enforces it)."""

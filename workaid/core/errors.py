@@ -1,0 +1,28 @@
+"""The two kinds of failure WorkAid distinguishes.
+
+Environment errors (a locked file, a full disk, a missing folder) are not bugs: the
+user gets a calm message and can retry. Anything else is a bug and is logged with
+its traceback.
+"""
+
+from __future__ import annotations
+
+
+class WorkAidError(Exception):
+    """Base for errors that carry a message meant for a person."""
+
+
+class EnvironmentProblem(WorkAidError):
+    """Something outside the program is wrong; retrying later may work."""
+
+
+class ContentError(WorkAidError):
+    """A card or content folder is invalid; the message lists every problem."""
+
+    def __init__(self, problems: list) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SchemaTooNew(EnvironmentProblem):
+    """The database was written by a newer WorkAid; we refuse rather than corrupt it."""

@@ -1,0 +1,77 @@
+"""Markdown to safe HTML for the card view, and to plain text for the search index.
+
+Python-Markdown passes raw HTML straight through, so every rendering is sanitised
+with nh3: no script, no style, no event handlers, no images (the view never fetches
+a resource), links only to http(s), mailto and other cards (``card:ID``).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
+    "code", "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+    "a", "span", "div", "kbd", "sup", "sub", "dl", "dt", "dd", "abbr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "abbr": {"title"}}
+URL_SCHEMES = {"http", "https", "mailto", "card"}
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>\n]{0,500}>")
+_LINE_MARK = re.compile(r"^[ \t]*(?:[#>]+|[-+*]|\d+[.)])[ \t]+", re.M)
+_RULE = re.compile(r"^[ \t|:=*_-]*[-=*_]{3,}[ \t|:=*_-]*$", re.M)
+_INLINE = str.maketrans({"*": None, "`": None, "~": None, "|": " ", "\t": " "})
+_SPACES = re.compile(r" {2,}")
+_BLANKS = re.compile(r"\n\s*\n+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Readable text of a Markdown body, for indexing and snippets (fast, no parser)."""
+    text = markdown_text
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = _RULE.sub("", text)
+    text = _LINE_MARK.sub("", text)
+    text = text.translate(_INLINE).replace("__", "")
+    if "&" in text:
+        text = html.unescape(text)
+    text = _SPACES.sub(" ", text)
+    text = _BLANKS.sub("\n", text)
+    return text.strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    import markdown  # lazy: ~60 ms to import, not needed until a card is opened
+
+    return markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code", "def_list", "abbr"], output_format="html")
+
+
+def to_html(markdown_text: str) -> str:
+    """Sanitised HTML of a Markdown body. Images become their alt text in brackets."""
+    import nh3
+
+    text = _IMAGE.sub(lambda m: f"[image: {m.group(1)}]" if m.group(1) else "[image]", markdown_text)
+    md = _converter()
+    md.reset()
+    raw = md.convert(text)
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether a clicked link may leave the app (only web and mail links may)."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return scheme in ("http", "https", "mailto")
