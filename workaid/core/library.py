@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workaid.core import paths
-from workaid.core.cards import MAX_CARD_BYTES, Problem, iter_card_files, load_folder
 from workaid.core.errors import ContentError
 from workaid.core.search import Response, Searcher
 from workaid.core.store import DB_NAME, ImportReport, Store, StoredCard
@@ -39,6 +38,8 @@ class Status:
 
 def folder_fingerprint(folder: Path) -> str:
     """A hash of every card file's name and bytes: changes exactly when content does."""
+    from workaid.core.cards import MAX_CARD_BYTES, iter_card_files
+
     h = hashlib.sha256()
     for path in iter_card_files(folder):
         h.update(path.relative_to(folder).as_posix().encode() + b"\0")
@@ -76,6 +77,8 @@ class Library:
 
     def import_folder(self, folder: Path | str, source_label: str | None = None) -> ImportReport:
         """Validate every card first; load all of them in one transaction, or none."""
+        from workaid.core.cards import Problem, load_folder  # parsing (and YAML) only when importing
+
         folder = Path(folder)
         result = load_folder(folder)
         if result.problems:

