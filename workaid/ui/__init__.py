@@ -1,0 +1,1 @@
+"""The PySide6 user interface: thin widgets over workaid.core (no logic lives here)."""

@@ -1,0 +1,107 @@
+"""What happens to an exception nobody caught.
+
+Two kinds (see workaid.core.errors): an *environment* problem gets a calm message in
+the status bar and a Retry button; anything else is a *bug*: logged with its
+traceback, and a crash dialog says so and where the log is. The hook may be called
+on any thread; the dialog is always shown on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from workaid.core.errors import EnvironmentProblem
+
+log = logging.getLogger("workaid.ui.errors")
+
+
+class ErrorReporter(QObject):
+    _raised = Signal(object, object, object)
+
+    def __init__(self, log_path: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.log_path = log_path
+        self.window: QWidget | None = None
+        self._previous_hook = None
+        self._previous_thread_hook = None
+        self._showing = False
+        self.bugs = 0
+        self._raised.connect(self._on_raised, Qt.ConnectionType.QueuedConnection)
+        # Replaceable in tests, where a modal dialog would block.
+        self.show_crash_dialog: Callable[[str, str], None] = self._crash_dialog
+
+    def install(self) -> None:
+        self._previous_hook = sys.excepthook
+        self._previous_thread_hook = threading.excepthook
+        sys.excepthook = self.excepthook
+        threading.excepthook = self._thread_hook
+
+    def uninstall(self) -> None:
+        if self._previous_hook is not None:
+            sys.excepthook = self._previous_hook
+            threading.excepthook = self._previous_thread_hook
+            self._previous_hook = None
+
+    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        self.excepthook(args.exc_type, args.exc_value, args.exc_traceback)
+
+    def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+            return
+        if isinstance(exc, EnvironmentProblem):
+            log.warning("environment problem: %s", exc)
+        else:
+            self.bugs += 1
+            log.error("bug: unhandled %s", exc_type.__name__, exc_info=(exc_type, exc, tb))
+        self._raised.emit(exc_type, exc, tb)
+
+    @Slot(object, object, object)
+    def _on_raised(self, exc_type, exc, tb) -> None:
+        window = self.window
+        if isinstance(exc, EnvironmentProblem):
+            if window is not None and hasattr(window, "report_problem"):
+                window.report_problem(str(exc), retry=getattr(window, "retry", None))
+            else:
+                QMessageBox.warning(None, "WorkAid", str(exc))
+            return
+        if self._showing:
+            return  # one dialog at a time; the rest is in the log
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        self._showing = True
+        try:
+            self.show_crash_dialog(f"{exc_type.__name__}: {exc}", details)
+        finally:
+            self._showing = False
+
+    def _crash_dialog(self, summary: str, details: str) -> None:
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("WorkAid — something went wrong")
+        box.setText("WorkAid hit a problem it did not expect. This is a bug, not something you did.")
+        where = f"\n\nThe details are in the log file:\n{self.log_path}" if self.log_path else ""
+        box.setInformativeText(
+            "You can keep working: the cards are safe. If it happens again, please send the log file to IT." + where
+        )
+        box.setDetailedText(details)
+        keep = box.addButton("Keep working", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit WorkAid", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is not keep:
+            app = QApplication.instance()
+            if app is not None:
+                app.exit(70)  # EX_SOFTWARE

@@ -1,0 +1,570 @@
+"""The main window: a search box that owns the keyboard, results, and the open card."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Callable
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workaid.core.errors import ContentError, EnvironmentProblem
+from workaid.core.library import Library
+from workaid.core.search import Response
+from workaid.core.settings import Settings
+from workaid.ui.card_view import CardView, warm_up
+from workaid.ui.delegate import ResultDelegate
+from workaid.ui.models import KIND_LABELS, ResultsModel
+from workaid.ui.search_worker import SearchController
+from workaid.ui.tasks import Tasks
+
+log = logging.getLogger("workaid.ui")
+
+NARROW_WIDTH = 760  # below this the card goes under the results
+KINDS = (("", "All kinds"),) + tuple(KIND_LABELS.items())
+FOCUS_KEYS = ("Ctrl+K", "Ctrl+L", "F3")
+NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+
+
+def _matches_focus_key(event: QKeyEvent) -> bool:
+    pressed = QKeySequence(event.keyCombination())
+    return any(pressed.matches(QKeySequence(k)) == QKeySequence.SequenceMatch.ExactMatch for k in FOCUS_KEYS)
+
+
+def _b64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")
+
+
+def _unb64(text: str) -> QByteArray:
+    return QByteArray.fromBase64(text.encode("ascii"))
+
+
+class SearchBox(QLineEdit):
+    """The query field. Arrow and page keys move through the results instead of the text."""
+
+    navigate = Signal(int)  # a Qt.Key
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SearchBox")
+        self.setPlaceholderText("Search cards — Ctrl+K")
+        self.setClearButtonEnabled(True)
+        self.setAccessibleName("Search cards")
+        self.setAccessibleDescription("Type to search. Up and Down choose a result, Enter opens it, Escape clears.")
+        self.setMaxLength(256)
+
+    def event(self, e: QEvent) -> bool:
+        # Ctrl+K is "delete to end of line" in a Unix line edit; here it belongs to the window.
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _matches_focus_key(e):
+            e.ignore()
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if e.key() in NAV_KEYS and mods == Qt.KeyboardModifier.NoModifier:
+            self.navigate.emit(e.key())
+            e.accept()
+            return
+        super().keyPressEvent(e)
+
+
+class MainWindow(QMainWindow):
+    cardOpened = Signal(str)
+
+    def __init__(self, library: Library, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings
+        self.setWindowTitle("WorkAid")
+        self.setObjectName("MainWindow")
+        self.setMinimumSize(360, 420)
+        self._painted = False
+        self._shut = False
+        self._loading = False
+        self._retry: Callable[[], None] | None = None
+        self._split_states: dict[Qt.Orientation, QByteArray | None] = {
+            Qt.Orientation.Horizontal: _unb64(settings.get("window.splitter")) or None,
+            Qt.Orientation.Vertical: _unb64(settings.get("window.splitter_narrow")) or None,
+        }
+        self._sized: set[Qt.Orientation] = set()
+        self.tasks = Tasks(self)
+
+        self._build()
+        self._connect()
+
+        self.search = SearchController(library.store.path, limit=settings.get("search.limit"), parent=self)
+        self.search.results.connect(self._on_results)
+        self.search.problem.connect(lambda message: self.report_problem(message, retry=self.retry))
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # -- building -------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget(self)
+        central.setObjectName("Central")
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        bar = QFrame(central)
+        bar.setObjectName("SearchBar")
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(14, 12, 14, 6)
+        bar_layout.setSpacing(8)
+        self.search_box = SearchBox(bar)
+        self.kind_filter = QComboBox(bar)
+        self.kind_filter.setObjectName("KindFilter")
+        self.kind_filter.setAccessibleName("Kind filter")
+        self.kind_filter.setAccessibleDescription("Show only cards of one kind")
+        self.kind_filter.setToolTip("Show only cards of one kind")
+        for value, label in KINDS:
+            self.kind_filter.addItem(label, value)
+        saved_kind = self.settings.get("search.kind")
+        index = self.kind_filter.findData(saved_kind)
+        self.kind_filter.setCurrentIndex(index if index >= 0 else 0)
+        self.kind_filter.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        bar_layout.addWidget(self.search_box, 1)
+        bar_layout.addWidget(self.kind_filter, 0)
+        outer.addWidget(bar)
+
+        notice_row = QFrame(central)
+        notice_row.setObjectName("NoticeRow")
+        notice_layout = QHBoxLayout(notice_row)
+        notice_layout.setContentsMargins(16, 0, 16, 4)
+        notice_layout.setSpacing(8)
+        self.notice = QLabel(notice_row)
+        self.notice.setObjectName("Notice")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Search notice")
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.count_label = QLabel(notice_row)
+        self.count_label.setObjectName("Count")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        notice_layout.addWidget(self.notice, 1)
+        notice_layout.addWidget(self.count_label, 0)
+        # The row keeps its height whether or not there is a notice: the list never jumps.
+        self.notice.setText("x")
+        notice_row.setMinimumHeight(self.notice.sizeHint().height() + 4)
+        self.notice.clear()
+        self.notice.hide()
+        outer.addWidget(notice_row)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("MainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+
+        self.model = ResultsModel(self)
+        self.results = QListView(self.splitter)
+        self.results.setObjectName("Results")
+        self.results.setAccessibleName("Search results")
+        self.results.setAccessibleDescription("Cards matching the search. Enter or click opens one.")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(ResultDelegate(self.results))
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setUniformItemSizes(True)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setMouseTracking(True)
+        self.results.setFrameShape(QFrame.Shape.NoFrame)
+        # Clicking a result must not take the keyboard away from the search box.
+        self.results.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.results.setMinimumWidth(220)
+        self.results.setMinimumHeight(120)
+
+        self.card_view = CardView(self.splitter)
+        self.card_view.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_view.setMinimumWidth(240)
+        self.card_view.setMinimumHeight(160)
+
+        self.splitter.addWidget(self.results)
+        self.splitter.addWidget(self.card_view)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        status = self.statusBar()
+        status.setObjectName("StatusBar")
+        status.setSizeGripEnabled(False)
+        self.status_label = QLabel(status)
+        self.status_label.setObjectName("StatusText")
+        self.problem_label = QLabel(status)
+        self.problem_label.setObjectName("Problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.hide()
+        self.retry_button = QPushButton("Retry", status)
+        self.retry_button.setObjectName("RetryButton")
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.retry_button.setAccessibleName("Retry")
+        self.retry_button.hide()
+        # A problem takes the place of the status text (it matters more) until it is cleared.
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.problem_label, 1)
+        status.addPermanentWidget(self.retry_button, 0)
+
+        self.setTabOrder(self.search_box, self.kind_filter)
+        self.setTabOrder(self.kind_filter, self.results)
+        self.setTabOrder(self.results, self.card_view)
+        self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._on_query_changed)
+        self.search_box.returnPressed.connect(self.open_current)
+        self.search_box.navigate.connect(self._navigate)
+        self.kind_filter.currentIndexChanged.connect(self._on_kind_changed)
+        self.results.clicked.connect(self._on_result_clicked)
+        self.results.activated.connect(self._on_result_activated)
+        self.card_view.cardLinkActivated.connect(lambda cid: self.open_card(cid, keep_focus=False))
+        self.notice.linkActivated.connect(self._on_notice_link)
+        self.retry_button.clicked.connect(self._on_retry_clicked)
+        for key in FOCUS_KEYS:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.focus_search)
+        quit_ = QShortcut(QKeySequence("Ctrl+Q"), self)
+        quit_.setContext(Qt.ShortcutContext.WindowShortcut)
+        quit_.activated.connect(self.close)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        escape.activated.connect(self._on_escape)
+        # Typing while the list or the card has focus goes to the search box.
+        self.results.installEventFilter(self)
+        self.card_view.installEventFilter(self)
+
+    # -- start-up -------------------------------------------------------------------
+    def start(self) -> None:
+        """Run the first search and bring the content up to date, both off the GUI thread."""
+        self.refresh_status()
+        self._run_search()
+        self.load_bundled_if_needed()
+
+    def load_bundled_if_needed(self) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        data_dir, bundled = self.library.data_dir, self.library.bundled
+        if self.library.store.count() == 0:
+            self.status_label.setText("Loading the bundled content pack…")
+            self.card_view.show_empty("Loading the cards…")
+
+        def job():
+            # Its own Library (own connection): the GUI thread's connection is never shared.
+            lib = Library(data_dir, bundled)
+            try:
+                return lib.load_bundled() if lib.needs_bundled_import() else None
+            finally:
+                lib.close()
+
+        self.tasks.run(job, self._on_bundled_loaded, self._on_bundled_failed)
+
+    def _on_bundled_loaded(self, report) -> None:
+        self._loading = False
+        if report is not None:
+            log.info("bundled content loaded: %s", report)
+            self.library.searcher.invalidate()
+            self.search.resubmit()
+            if self.card_view.card is None:
+                self.card_view.show_empty()
+        self.refresh_status()
+
+    def _on_bundled_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.refresh_status()
+        if isinstance(exc, EnvironmentProblem):
+            self.report_problem(f"Could not load the bundled cards: {exc}", retry=self.retry)
+        elif isinstance(exc, ContentError):
+            log.error("bundled content pack is invalid:\n%s", exc)
+            self.report_problem("The bundled content pack has errors; the last good cards are kept (details in the log).")
+        elif isinstance(exc, OSError):
+            log.warning("loading the bundled content failed: %s", exc)
+            self.report_problem(f"Could not load the bundled cards: {exc.strerror or exc}", retry=self.retry)
+        else:
+            raise exc
+
+    def warm_up_later(self) -> None:
+        """After the first paint: import the renderer on a worker so the first card opens at once."""
+        self.tasks.run(warm_up, None, lambda e: log.warning("renderer warm-up failed: %r", e))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.warm_up_later)
+
+    # -- searching ------------------------------------------------------------------
+    def current_kind(self) -> str:
+        return self.kind_filter.currentData() or ""
+
+    def _run_search(self) -> None:
+        self.search.submit(self.search_box.text(), self.current_kind() or None)
+
+    @Slot(str)
+    def _on_query_changed(self, _text: str) -> None:
+        self._run_search()
+
+    @Slot(int)
+    def _on_kind_changed(self, _index: int) -> None:
+        self.settings.set("search.kind", self.current_kind())
+        self._run_search()
+
+    @Slot(object)
+    def _on_results(self, response: Response) -> None:
+        self.model.set_response(response)
+        if self.model.rowCount() > 0:
+            self.results.setCurrentIndex(self.model.index(0, 0))
+            self.results.scrollToTop()
+        self._show_notice(response)
+
+    def _show_notice(self, response: Response) -> None:
+        q = html.escape(" ".join(response.query.split()))
+        n = len(response.results)
+        if response.mode == "corrected" and response.suggestion:
+            s = html.escape(response.suggestion)
+            self.notice.setText(f"No cards match “{q}”. Showing results for “<b>{s}</b>”.")
+            self.notice.setProperty("tone", "info")
+        elif response.mode == "none" and q:
+            text = f"No cards match “{q}”."
+            if response.suggestion:
+                s = html.escape(response.suggestion)
+                text += f' Did you mean <a href="suggest:{s}">“{s}”</a>?'
+            kind = self.current_kind()
+            if kind:
+                text += f" (Only {html.escape(KIND_LABELS.get(kind, kind))} cards are shown: try All kinds.)"
+            self.notice.setText(text)
+            self.notice.setProperty("tone", "empty")
+        else:
+            self.notice.setText("")
+            self.notice.setProperty("tone", "")
+        self.notice.style().unpolish(self.notice)
+        self.notice.style().polish(self.notice)
+        self.notice.setVisible(bool(self.notice.text()))
+        if response.mode == "browse":
+            self.count_label.setText(f"{n:,} card{'s' if n != 1 else ''}")
+        elif n:
+            self.count_label.setText(f"{n:,} result{'s' if n != 1 else ''}")
+        else:
+            self.count_label.setText("")
+
+    @Slot(str)
+    def _on_notice_link(self, link: str) -> None:
+        if link.startswith("suggest:"):
+            self.search_box.setText(link.split(":", 1)[1])
+            self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- keyboard ---------------------------------------------------------------------
+    @Slot()
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    @Slot()
+    def _on_escape(self) -> None:
+        if self.search_box.hasFocus():
+            if self.search_box.text():
+                self.search_box.clear()
+        else:
+            self.focus_search()
+
+    @Slot(int)
+    def _navigate(self, key: int) -> None:
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        current = self.results.currentIndex().row()
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            row_h = max(1, self.results.sizeHintForRow(0))
+            step = max(1, self.results.viewport().height() // row_h - 1)
+        else:
+            step = 1
+        if current < 0:
+            target = 0
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_PageUp):
+            target = max(0, current - step)
+        else:
+            target = min(rows - 1, current + step)
+        index = self.model.index(target, 0)
+        self.results.setCurrentIndex(index)
+        self.results.scrollTo(index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and watched in (self.results, self.card_view):
+            e: QKeyEvent = event  # type: ignore[assignment]
+            mods = e.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+            text = e.text()
+            if mods == Qt.KeyboardModifier.NoModifier and text and text.isprintable() and not text.isspace():
+                self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.search_box.insert(text)
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- opening cards ----------------------------------------------------------------
+    @Slot()
+    def open_current(self) -> None:
+        index = self.results.currentIndex()
+        if not index.isValid():
+            if self.model.rowCount() == 0:
+                return
+            index = self.model.index(0, 0)
+            self.results.setCurrentIndex(index)
+        self.open_card(index.data(ResultsModel.IdRole), keep_focus=True)
+
+    def _on_result_clicked(self, index) -> None:
+        if index.isValid():
+            self.open_card(index.data(ResultsModel.IdRole), keep_focus=True)
+
+    def _on_result_activated(self, index) -> None:
+        # Enter on the list itself (reached with Tab); clicks are handled by _on_result_clicked.
+        if index.isValid() and self.results.hasFocus():
+            self.open_card(index.data(ResultsModel.IdRole), keep_focus=False)
+
+    def open_card(self, card_id: str, keep_focus: bool = True) -> bool:
+        """Show a card. With keep_focus, the search box keeps (or gets back) the keyboard."""
+        try:
+            card = self.library.card(card_id)
+        except EnvironmentProblem as e:
+            self.report_problem(str(e), retry=lambda: self.open_card(card_id, keep_focus))
+            return False
+        if card is None:
+            self.report_problem(f"The card “{card_id}” is not in the library.")
+            return False
+        self.card_view.show_card(card)
+        row = self.model.row_of(card_id)
+        if row >= 0 and self.results.currentIndex().row() != row:
+            self.results.setCurrentIndex(self.model.index(row, 0))
+        if keep_focus and not self.search_box.hasFocus() and not self.card_view.hasFocus():
+            self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.cardOpened.emit(card_id)
+        log.info("opened card %s", card_id)
+        return True
+
+    # -- status and problems ------------------------------------------------------------
+    def refresh_status(self) -> None:
+        try:
+            self.status_label.setText(self.library.status().describe())
+        except EnvironmentProblem as e:
+            self.report_problem(str(e), retry=self.retry)
+
+    def report_problem(self, message: str, retry: Callable[[], None] | None = None) -> None:
+        """A calm message in the status bar, with Retry when retrying can help."""
+        log.warning("shown to the user: %s", message)
+        self.problem_label.setText(message)
+        self.problem_label.setToolTip(message)
+        self.status_label.hide()
+        self.problem_label.show()
+        self._retry = retry
+        self.retry_button.setVisible(retry is not None)
+
+    def clear_problem(self) -> None:
+        self.problem_label.clear()
+        self.problem_label.hide()
+        self.status_label.show()
+        self.retry_button.hide()
+        self._retry = None
+
+    @Slot()
+    def _on_retry_clicked(self) -> None:
+        retry = self._retry
+        self.clear_problem()
+        if retry is not None:
+            retry()
+        self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def retry(self) -> None:
+        """Try again whatever may have failed: content, the search, the open card."""
+        self.load_bundled_if_needed()
+        self.refresh_status()
+        self.search.resubmit()
+        if self.card_view.card is not None:
+            self.open_card(self.card_view.card.id, keep_focus=True)
+
+    # -- layout ---------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        geometry = self.settings.get("window.geometry")
+        if not (geometry and self.restoreGeometry(_unb64(geometry))):
+            self.resize(1280, 800)
+        state = self.settings.get("window.state")
+        if state:
+            self.restoreState(_unb64(state))
+        self._apply_orientation(self.width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_orientation(event.size().width())
+
+    def _apply_orientation(self, width: int) -> None:
+        wanted = Qt.Orientation.Vertical if width < NARROW_WIDTH else Qt.Orientation.Horizontal
+        current = self.splitter.orientation()
+        if wanted == current and wanted in self._sized:
+            return
+        if wanted != current and current in self._sized:
+            self._split_states[current] = self.splitter.saveState()
+        self.splitter.setOrientation(wanted)
+        self.card_view.set_compact(wanted == Qt.Orientation.Vertical)
+        self._sized.add(wanted)
+        saved = self._split_states.get(wanted)
+        if saved is not None and not saved.isEmpty() and self.splitter.restoreState(saved):
+            self.splitter.setOrientation(wanted)  # the saved state carries its own orientation
+            return
+        QTimer.singleShot(0, self._default_split)
+
+    def _default_split(self) -> None:
+        if self.splitter.orientation() == Qt.Orientation.Horizontal:
+            total = max(self.splitter.width(), 2)
+            first = int(total * 0.4)
+        else:
+            total = max(self.splitter.height(), 2)
+            first = int(total * 0.42)
+        self.splitter.setSizes([first, total - first])
+
+    def save_layout(self) -> None:
+        self.settings.set("window.geometry", _b64(self.saveGeometry()))
+        self.settings.set("window.state", _b64(self.saveState()))
+        self._split_states[self.splitter.orientation()] = self.splitter.saveState()
+        h = self._split_states.get(Qt.Orientation.Horizontal)
+        v = self._split_states.get(Qt.Orientation.Vertical)
+        if h is not None and not h.isEmpty():
+            self.settings.set("window.splitter", _b64(h))
+        if v is not None and not v.isEmpty():
+            self.settings.set("window.splitter_narrow", _b64(v))
+        self.settings.set("search.kind", self.current_kind())
+        try:
+            self.settings.save()
+        except OSError as e:
+            log.warning("could not save preferences: %s", e)
+
+    # -- closing ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._shut:
+            self.save_layout()
+        self.shutdown()
+        super().closeEvent(event)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop the search thread and background work; safe to call more than once."""
+        if self._shut:
+            return
+        self._shut = True
+        self.search.shutdown()
+        self.tasks.close()
