@@ -30,7 +30,7 @@ def test_only_web_and_mail_links_may_leave_the_app():
 
 
 def test_plain_text_drops_markup():
-    assert plain_text("# Title\n\n- **bold** item with [link](http://x)\n\n| a | b |\n|---|---|") == "Title\nbold item with link\n a b"
+    assert plain_text("# Title\n\n- **bold** item with [link](http://x)\n\n| a | b |\n|---|---|") == "Title\nbold item with link\na · b"
 
 
 @settings(max_examples=200, deadline=None)

@@ -25,6 +25,12 @@ _TAG = re.compile(r"<[^>\n]{0,500}>")
 _LINE_MARK = re.compile(r"^[ \t]*(?:[#>]+|[-+*]|\d+[.)])[ \t]+", re.M)
 _RULE = re.compile(r"^[ \t|:=*_-]*[-=*_]{3,}[ \t|:=*_-]*$", re.M)
 _INLINE = str.maketrans({"*": None, "`": None, "~": None, "|": " ", "\t": " "})
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
+
+
+def _table_row(m: re.Match) -> str:
+    # Cells joined by a middle dot, so a snippet from a table still reads as cells.
+    return " · ".join(c.strip() for c in m.group(1).split("|") if c.strip())
 _SPACES = re.compile(r" {2,}")
 _BLANKS = re.compile(r"\n\s*\n+")
 
@@ -37,6 +43,8 @@ def plain_text(markdown_text: str) -> str:
     if "<" in text:
         text = _TAG.sub(" ", text)
     text = _RULE.sub("", text)
+    if "|" in text:
+        text = _TABLE_ROW.sub(_table_row, text)
     text = _LINE_MARK.sub("", text)
     text = text.translate(_INLINE).replace("__", "")
     if "&" in text:

@@ -456,21 +456,17 @@ class Matcher:
         return bool(self.spans(fold(text), at_most=1))
 
 
-def _region(plain: str, terms: tuple[str, ...]) -> str:
-    """The part of a long text worth scanning for a snippet: its start, or else the
-    stretch around the first place a query word occurs (found at C speed)."""
-    head = plain[:SNIPPET_SCAN_CHARS]
-    if len(plain) <= SNIPPET_SCAN_CHARS or not terms:
-        return head
-    folded_head = fold(head)
-    if any(t in folded_head for t in terms):
-        return head
-    folded = fold(plain)
-    hits = [i for i in (folded.find(t) for t in terms if t) if i >= 0]
-    if not hits:
-        return head
-    start = max(0, min(hits) - 200)
-    return plain[start : start + SNIPPET_SCAN_CHARS]
+def _region(plain: str, terms: tuple[str, ...]) -> tuple[str, bool]:
+    """The part of a long text worth scanning for a snippet, and whether text follows it:
+    its start, or else the stretch around the first place a query word occurs (found
+    at C speed)."""
+    start = 0
+    if len(plain) > SNIPPET_SCAN_CHARS and terms and not any(t in fold(plain[:SNIPPET_SCAN_CHARS]) for t in terms):
+        hits = [i for i in (fold(plain).find(t) for t in terms if t) if i >= 0]
+        if hits:
+            start = max(0, min(hits) - 200)
+    end = start + SNIPPET_SCAN_CHARS
+    return plain[start:end], end < len(plain)
 
 
 def make_snippet(plain: str, matcher: Matcher | None, width: int = SNIPPET_CHARS, terms: tuple[str, ...] = ()) -> Snippet:
@@ -479,11 +475,12 @@ def make_snippet(plain: str, matcher: Matcher | None, width: int = SNIPPET_CHARS
     Matching runs on folded text, which has the same length as the original, so
     'cafe' marks 'Café' in place.
     """
-    text = _region(plain, terms).replace("\n", " ")
+    text, more = _region(plain, terms)
+    text = text.replace("\n", " ")
     spans = matcher.spans(fold(text)) if matcher is not None else []
     if not spans:
         cut = text[:width]
-        if len(text) > width:
+        if len(text) > width or more:
             sp = cut.rfind(" ", width - 25)
             cut = (cut[:sp] if sp > 0 else cut) + "…"
         return Snippet(((cut, False),))
@@ -509,8 +506,9 @@ def make_snippet(plain: str, matcher: Matcher | None, width: int = SNIPPET_CHARS
         sp = text.find(" ", start, start + 15)
         start = sp + 1 if sp != -1 else start
     end = min(len(text), start + width)
-    if end < len(text):
-        sp = text.rfind(" ", end - 20, end)
+    cut_short = end < len(text) or more
+    if cut_short:
+        sp = text.rfind(" ", end - 25, end)
         end = sp if sp > start else end
     parts: list[tuple[str, bool]] = []
     if start > 0:
@@ -525,6 +523,6 @@ def make_snippet(plain: str, matcher: Matcher | None, width: int = SNIPPET_CHARS
         pos = b
     if pos < end:
         parts.append((text[pos:end], False))
-    if end < len(text):
+    if cut_short:
         parts.append(("…", False))
     return Snippet(tuple(parts))
