@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workaid", description="Guideline cards, discretion limits and escalation help for contact-centre reps.")
     p.add_argument("--version", action="version", version=f"workaid {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help="where the local database, preferences and logs live (default: $WORKAID_DATA_DIR or the per-user data folder)")
+    p.add_argument("--config", metavar="FILE", help="a configuration file to use instead of the per-user one (also: $WORKAID_CONFIG)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the window (the default)")
@@ -46,6 +47,28 @@ def _parser() -> argparse.ArgumentParser:
     h = sub.add_parser("history", help="list the versions of a card this desk has seen")
     h.add_argument("card_id")
     h.add_argument("--json", action="store_true")
+
+    k = sub.add_parser("keygen", help="make an Ed25519 publisher key pair (publisher.key, publisher.pub)")
+    k.add_argument("--out", type=Path, required=True, metavar="DIR")
+    k.add_argument("--passphrase", action="store_true", help="protect the private key with a passphrase (asked for, or $WORKAID_KEY_PASSPHRASE)")
+
+    pb = sub.add_parser("publish", help="validate a source folder and publish what changed to the shared folder")
+    pb.add_argument("source", type=Path)
+    pb.add_argument("share", type=Path)
+    pb.add_argument("--key", type=Path, required=True, help="the publisher's private key file")
+    pb.add_argument("--note", default="", help="why: shown in every card's history")
+    pb.add_argument("--author", help="who publishes (default: your login name)")
+
+    co = sub.add_parser("checkout", help="copy the shared folder's current cards into a folder to edit")
+    co.add_argument("share", type=Path)
+    co.add_argument("dest", type=Path)
+    co.add_argument("--trusted-key", action="append", metavar="KEY", help="a trusted public key file or key text (default: from the configuration)")
+
+    sy = sub.add_parser("sync", help="check the shared folder once and apply a new verified pack")
+    sy.add_argument("--share", help="the shared folder (default: from the configuration)")
+    sy.add_argument("--trusted-key", action="append", metavar="KEY", help="a trusted public key file or key text (default: from the configuration)")
+
+    sub.add_parser("config", help="print the effective configuration and where each value came from")
     return p
 
 
@@ -54,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     from workaid.core import paths
     from workaid.core.errors import EnvironmentProblem
 
+    from workaid.core.errors import ConfigError
+
+    if args.config:
+        import os
+
+        os.environ["WORKAID_CONFIG"] = args.config
     data_dir = paths.data_dir(args.data_dir)
     command = args.command or "gui"
     if command == "gui":
@@ -67,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 
         logs.setup(data_dir)
         return _COMMANDS[command](args, data_dir)
+    except ConfigError as e:
+        print(f"workaid: {e}", file=sys.stderr)
+        return EXIT_REJECTED
     except EnvironmentProblem as e:
         print(f"workaid: {e}", file=sys.stderr)
         return EXIT_ENVIRONMENT
@@ -176,4 +208,127 @@ def _history(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"search": _search, "import": _import, "show": _show, "history": _history}
+def _passphrase(confirm: bool) -> str | None:
+    import getpass
+    import os
+
+    if os.environ.get("WORKAID_KEY_PASSPHRASE"):
+        return os.environ["WORKAID_KEY_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("Passphrase for the publisher key: ")
+    if confirm and getpass.getpass("The same passphrase again: ") != first:
+        raise SystemExit("workaid: the two passphrases differ; nothing was written")
+    return first or None
+
+
+def _keygen(args, data_dir: Path) -> int:
+    from workaid.core import keys
+
+    passphrase = _passphrase(confirm=True) if args.passphrase else None
+    if args.passphrase and not passphrase:
+        print("workaid: --passphrase needs a terminal to ask on, or $WORKAID_KEY_PASSPHRASE", file=sys.stderr)
+        return EXIT_USAGE
+    key_path, pub_path = keys.generate(args.out, passphrase)
+    pub = keys.load_public_key(str(pub_path))
+    print(f"Private key: {key_path} (keep it secret; owner-only permissions{', passphrase-protected' if passphrase else ''})")
+    print(f"Public key:  {pub_path}  id {keys.key_id(pub)}")
+    print(f"Give IT the public key file, or this line for trusted_keys:\n  {keys.public_key_text(pub)}")
+    return EXIT_OK
+
+
+def _load_private(path: Path):
+    from workaid.core import keys
+
+    try:
+        return keys.load_private_key(path, None)
+    except keys.KeyProblem as e:
+        passphrase = _passphrase(confirm=False)
+        if passphrase is None:
+            raise e
+        return keys.load_private_key(path, passphrase)
+
+
+def _trusted(args_keys: list[str] | None, overrides: dict | None = None) -> tuple[list, object]:
+    from workaid.core import keys
+    from workaid.core.config import load_config
+
+    config = load_config({"trusted_keys": args_keys, **(overrides or {})})
+    return [keys.load_public_key(k) for k in config.trusted_keys], config
+
+
+def _publish(args, data_dir: Path) -> int:
+    from workaid.core import pack
+    from workaid.core.errors import ContentError
+
+    private_key = _load_private(args.key)
+    try:
+        trusted, _ = _trusted(None)
+    except Exception as e:  # a desk config is not needed to publish
+        log.info("no trusted keys from configuration (%s); verifying the share with the publisher's own key", e)
+        trusted = []
+    try:
+        report = pack.publish(args.source, args.share, private_key, note=args.note, author=args.author, trusted=trusted)
+    except ContentError as e:
+        _print_problems(args.source, e.problems)
+        print(f"Nothing was published: {len(e.problems)} problem(s) in {args.source}.", file=sys.stderr)
+        return EXIT_REJECTED
+    except (pack.PublishConflict, pack.PackError) as e:
+        print(f"workaid: {e}", file=sys.stderr)
+        return EXIT_REJECTED
+    if report.nothing:
+        print(f"Nothing to publish: {args.share} already has these {report.unchanged} cards.")
+        return EXIT_OK
+    print(f"Published serial {report.serial} to {args.share}: {len(report.added)} added, {len(report.changed)} changed, "
+          f"{len(report.removed)} removed, {report.unchanged} unchanged.")
+    for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if ids and len(ids) <= 20:
+            print(f"  {label}: {', '.join(ids)}")
+    return EXIT_OK
+
+
+def _checkout(args, data_dir: Path) -> int:
+    from workaid.core import pack
+
+    trusted, _ = _trusted(args.trusted_key)
+    try:
+        n = pack.checkout(args.share, args.dest, trusted)
+    except pack.PackError as e:
+        print(f"workaid: {e}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Wrote {n} cards to {args.dest}. Edit them there, then: workaid publish {args.dest} {args.share} --key KEY")
+    return EXIT_OK
+
+
+def _sync(args, data_dir: Path) -> int:
+    from workaid.core.share import open_share
+    from workaid.core.sync import SyncFailed, Syncer, sync_status
+
+    trusted, config = _trusted(args.trusted_key, {"share": args.share})
+    if not config.share:
+        print("workaid: no shared folder is configured (set 'share' in workaid.toml, or pass --share); "
+              "this desk stays on its current content.", file=sys.stderr)
+        return EXIT_REJECTED
+    lib = _library(data_dir)
+    try:
+        result = Syncer(lib, open_share(config.share), trusted).sync_once()
+    except SyncFailed as e:
+        print(f"workaid: sync from {config.share} failed: {e}", file=sys.stderr)
+        print(f"Still using: {sync_status(lib).describe()}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(result.describe())
+    print(sync_status(lib).describe())
+    return EXIT_OK
+
+
+def _config(args, data_dir: Path) -> int:
+    from workaid.core.config import describe, load_config
+
+    print(describe(load_config()))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "search": _search, "import": _import, "show": _show, "history": _history, "keygen": _keygen,
+    "publish": _publish, "checkout": _checkout, "sync": _sync, "config": _config,
+}

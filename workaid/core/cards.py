@@ -511,42 +511,76 @@ _KIND_VALIDATORS = {
 }
 
 
+@dataclass(frozen=True)
+class CardRef:
+    """Which card a file holds, without its content: enough to compare with a pack."""
+
+    id: str
+    sha256: str
+    source: str
+
+
+# What a publish remembers about a file it has validated: (size, mtime_ns, id, sha256).
+FileStamp = tuple[int, int, str, str]
+
+
 @dataclass
 class FolderResult:
     cards: list[Card]
     problems: list[Problem]
     files: int
+    refs: list[CardRef] = field(default_factory=list)
+    stamps: dict[str, FileStamp] = field(default_factory=dict)
 
 
-def load_folder(folder: Path | str) -> FolderResult:
-    """Parse every card under `folder`; collect all problems, including duplicate ids."""
+def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -> FolderResult:
+    """Parse every card under `folder`; collect all problems, including duplicate ids.
+
+    With `known` (stamps from an earlier run), a file whose size and modification time
+    are unchanged is not read again: it was valid then and is the same file now (as
+    git's index reasons). `cards` then holds only the files that were parsed; `refs`
+    always covers every card.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return FolderResult([], [Problem("", 0, "is not a folder (or cannot be opened)")], 0)
     cards: list[Card] = []
+    refs: list[CardRef] = []
+    stamps: dict[str, FileStamp] = {}
     problems: list[Problem] = []
-    by_key: dict[str, Card] = {}
+    by_key: dict[str, CardRef] = {}
     files = 0
     for path in iter_card_files(folder):
         files += 1
         rel = path.relative_to(folder).as_posix()
+        id_line = 1
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_CARD_BYTES + 1)
+            st = path.stat()
+            hit = known.get(rel) if known else None
+            if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+                ref = CardRef(hit[2], hit[3], rel)
+                card = None
+            else:
+                with open(path, "rb") as fh:
+                    raw = fh.read(MAX_CARD_BYTES + 1)
+                result = parse_card(raw, rel)
+                problems.extend(result.problems)
+                card, id_line = result.card, result.id_line
+                if card is None:
+                    continue
+                ref = CardRef(card.id, card.sha256, rel)
         except OSError as e:
             problems.append(Problem(rel, 0, f"cannot be read: {e.strerror or e}"))
             continue
-        result = parse_card(raw, rel)
-        problems.extend(result.problems)
-        card = result.card
-        if card is None:
-            continue
-        key = id_key(card.id)
+        key = id_key(ref.id)
         if key in by_key:
             other = by_key[key]
-            same = "the same id" if other.id == card.id else f"an id that differs only in case or accents ('{other.id}')"
-            problems.append(Problem(rel, result.id_line, f"id '{card.id}' has {same} as {other.source}"))
+            same = "the same id" if other.id == ref.id else f"an id that differs only in case or accents ('{other.id}')"
+            problems.append(Problem(rel, id_line, f"id '{ref.id}' has {same} as {other.source}"))
             continue
-        by_key[key] = card
-        cards.append(card)
-    return FolderResult(cards, problems, files)
+        by_key[key] = ref
+        refs.append(ref)
+        stamps[rel] = (st.st_size, st.st_mtime_ns, ref.id, ref.sha256)
+        if card is not None:
+            cards.append(card)
+    return FolderResult(cards, problems, files, refs, stamps)

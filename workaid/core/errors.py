@@ -26,3 +26,7 @@ class ContentError(WorkAidError):
 
 class SchemaTooNew(EnvironmentProblem):
     """The database was written by a newer WorkAid; we refuse rather than corrupt it."""
+
+
+class ConfigError(WorkAidError):
+    """The deployed configuration is wrong; the message names the file and the setting."""

@@ -198,32 +198,52 @@ class Store:
 
     # -- content ------------------------------------------------------------
     def replace_all(self, cards: Iterable[Card], raws: dict[str, str], source_label: str, fingerprint: str = "") -> ImportReport:
-        """Make the store hold exactly `cards`, in one transaction.
+        """Make the store hold exactly `cards` (a whole folder), in one transaction.
 
         Unchanged cards (same sha256) are left alone so the indexes only churn for what
-        changed; a changed card gets a new version recorded. Large changes rebuild the
-        search indexes in one pass, which is several times faster than row by row.
+        changed; a changed card gets the next local version number.
+        """
+        cards = list(cards)
+        existing = self.card_hashes()
+        wanted = {c.id for c in cards}
+        changed = [c for c in cards if existing.get(c.id) != c.sha256]
+        removed = [cid for cid in existing if cid not in wanted]
+        meta = {"fingerprint": fingerprint}
+        self.apply(changed, removed, raws, source_label, meta=meta)
+        n_changed = sum(1 for c in changed if c.id in existing)
+        return ImportReport(added=len(changed) - n_changed, changed=n_changed, removed=len(removed), unchanged=len(cards) - len(changed))
+
+    def card_hashes(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, sha256 FROM cards").fetchall())
+
+    def apply(
+        self,
+        upserts: list[Card],
+        deletes: list[str],
+        raws: dict[str, str],
+        source_label: str,
+        history: dict[str, list[dict]] | None = None,
+        meta: dict[str, str] | None = None,
+    ) -> None:
+        """Add or replace `upserts`, remove `deletes`, record versions and meta: one transaction.
+
+        `history` (from a verified pack) gives each card's published versions; the last
+        one is the card's version. Without it, versions are numbered locally.
+        Large changes rebuild the search indexes in one pass, several times faster
+        than row by row.
         """
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        cards = list(cards)
         with self.atomic() as db:
-            existing = {row[0]: (row[1], row[2]) for row in db.execute("SELECT id, sha256, version FROM cards")}
+            existing = {row[0]: row[1] for row in db.execute("SELECT id, version FROM cards")}
             max_versions = dict(db.execute("SELECT card_id, MAX(version) FROM card_versions GROUP BY card_id").fetchall())
-            wanted = {c.id for c in cards}
-            removed = [cid for cid in existing if cid not in wanted]
             rows, versions = [], []
-            added = changed = unchanged = 0
-            for card in cards:
-                old = existing.get(card.id)
-                if old and old[0] == card.sha256:
-                    unchanged += 1
-                    continue
-                version = max(old[1] if old else 0, max_versions.get(card.id, 0)) + 1
-                if old:
-                    changed += 1
+            for card in upserts:
+                if history and history.get(card.id):
+                    version = int(history[card.id][-1]["version"])
                 else:
-                    added += 1
+                    version = max(existing.get(card.id, 0), max_versions.get(card.id, 0)) + 1
                 rows.append(_card_row(card, version, now))
+                published = (history or {}).get(card.id, [{}])[-1]
                 versions.append(
                     {
                         "card_id": card.id,
@@ -231,11 +251,14 @@ class Store:
                         "sha256": card.sha256,
                         "title": card.title,
                         "raw": raws.get(card.id, card.body),
+                        "author": published.get("author", ""),
+                        "note": published.get("note", ""),
+                        "published_at": published.get("published_at"),
                         "recorded_at": now,
                         "source": source_label,
                     }
                 )
-            gone = removed + [r["id"] for r in rows if r["id"] in existing]
+            gone = [cid for cid in deletes if cid in existing] + [r["id"] for r in rows if r["id"] in existing]
             bulk = len(gone) + len(rows) > max(BULK_MIN_ROWS, len(existing) // 4)
             if bulk:
                 _delete_rows(db, gone, unindex=False)
@@ -249,10 +272,30 @@ class Store:
                         f"INSERT INTO cards ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
                     ).lastrowid
                     _index_row(db, rowid, row["title"], row["tags"], row["plain"])
+            if history:
+                # Every published version is listed, even those this desk never held.
+                db.conn.executemany(
+                    "INSERT INTO card_versions (card_id, version, sha256, title, raw, author, note, published_at, recorded_at, source) "
+                    "VALUES (?, ?, ?, '', '', ?, ?, ?, ?, ?) ON CONFLICT (card_id, version) DO UPDATE SET "
+                    "raw = CASE WHEN sha256 = excluded.sha256 THEN raw ELSE '' END, "
+                    "title = CASE WHEN sha256 = excluded.sha256 THEN title ELSE '' END, "
+                    "sha256 = excluded.sha256, author = excluded.author, note = excluded.note, "
+                    "published_at = excluded.published_at, source = excluded.source",
+                    [
+                        (cid, int(v["version"]), v["sha256"], v.get("author", ""), v.get("note", ""), v.get("published_at"), now, source_label)
+                        for cid, vs in history.items()
+                        for v in vs
+                    ],
+                )
             if versions:
-                db["card_versions"].insert_all(versions, batch_size=500, replace=True)
-            self.set_meta(db, source=source_label, loaded_at=now, fingerprint=fingerprint, card_count=str(len(cards)))
-        return ImportReport(added=added, changed=changed, removed=len(removed), unchanged=unchanged)
+                db["card_versions"].upsert_all(versions, pk=("card_id", "version"), batch_size=500)
+            if history:  # the pack's numbering is the truth, also for cards whose text did not change
+                db.conn.executemany(
+                    "UPDATE cards SET version = ? WHERE id = ? AND version != ?",
+                    [(int(vs[-1]["version"]), cid, int(vs[-1]["version"])) for cid, vs in history.items() if vs],
+                )
+            count = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+            self.set_meta(db, **{"source": source_label, "loaded_at": now, "card_count": str(count), **(meta or {})})
 
     def count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]

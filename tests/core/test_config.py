@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from workaid.core.config import Config, describe, load_config
+from workaid.core.errors import ConfigError, EnvironmentProblem
+
+KEY = "workaid-ed25519 " + "A" * 43 + "="  # well-formed text; validity is keys.py's business
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def where(tmp_path):
+    """Site and user file locations that are not the real machine's."""
+    return {"site_path": tmp_path / "site" / "workaid.toml", "user_path": tmp_path / "user" / "workaid.toml", "env": {}}
+
+
+def test_defaults_when_no_files_exist(where):
+    cfg = load_config(**where)
+    assert cfg.share is None and cfg.trusted_keys == () and cfg.poll_seconds == 60
+    assert cfg.sources == {"share": "default", "trusted_keys": "default", "poll_seconds": "default"}
+
+
+def test_layering_order_and_sources(where, tmp_path):
+    site = write(where["site_path"], f"""
+        share = "/srv/workaid"
+        trusted_keys = ["{KEY}"]
+        poll_seconds = 300
+    """)
+    user = write(where["user_path"], "poll_seconds = 30\n")
+    cfg = load_config(**where)
+    assert cfg.share == os.path.normpath("/srv/workaid")
+    assert cfg.trusted_keys == (KEY,)
+    assert cfg.poll_seconds == 30
+    assert cfg.sources["share"] == f"site file {site}"
+    assert cfg.sources["poll_seconds"] == f"user file {user}"
+
+    cfg = load_config({"poll_seconds": 10, "share": None}, **where)
+    assert cfg.poll_seconds == 10 and cfg.sources["poll_seconds"] == "command line"
+    assert cfg.sources["share"] == f"site file {site}", "a None override means 'not given'"
+
+
+def test_env_file_replaces_the_user_file(where, tmp_path):
+    write(where["user_path"], "poll_seconds = 30\n")
+    chosen = write(tmp_path / "elsewhere" / "my.toml", "share = 'https://content.example/workaid'\n")
+    cfg = load_config(**{**where, "env": {"WORKAID_CONFIG": str(chosen)}})
+    assert cfg.poll_seconds == 60, "the per-user file is not read when $WORKAID_CONFIG is set"
+    assert cfg.share == "https://content.example/workaid", "URLs are not treated as paths"
+    assert cfg.sources["share"] == f"$WORKAID_CONFIG {chosen}"
+
+
+def test_env_naming_a_missing_file_is_an_error(where, tmp_path):
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(ConfigError, match=r"WORKAID_CONFIG.*nope\.toml.*does not exist"):
+        load_config(**{**where, "env": {"WORKAID_CONFIG": str(missing)}})
+
+
+def test_relative_paths_resolve_against_the_files_folder(where, tmp_path):
+    site = write(where["site_path"], f"""
+        share = "../share"
+        trusted_keys = ["keys/publisher.pub", "{KEY}", "/abs/other.pub"]
+    """)
+    cfg = load_config(**where)
+    assert cfg.share == str(tmp_path / "share")
+    assert cfg.trusted_keys == (str(site.parent / "keys" / "publisher.pub"), KEY, os.path.normpath("/abs/other.pub"))
+
+
+def test_command_line_relative_paths_resolve_against_the_current_folder(where, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config({"share": "s", "trusted_keys": ["k.pub"], "poll_seconds": "15"}, **where)
+    assert cfg.share == str(tmp_path / "s") and cfg.trusted_keys == (str(tmp_path / "k.pub"),)
+    assert cfg.poll_seconds == 15
+
+
+def test_a_higher_layer_replaces_the_key_list_and_can_unset_share(where):
+    write(where["site_path"], f'share = "/srv/w"\ntrusted_keys = ["{KEY}", "/k/old.pub"]\n')
+    write(where["user_path"], 'share = ""\ntrusted_keys = []\n')
+    cfg = load_config(**where)
+    assert cfg.share is None and cfg.trusted_keys == ()
+
+
+def test_unknown_key_names_file_and_key_with_a_suggestion(where):
+    site = write(where["site_path"], "pol_seconds = 30\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(**where)
+    msg = str(e.value)
+    assert str(site) in msg and "'pol_seconds'" in msg and "Did you mean 'poll_seconds'?" in msg
+
+
+def test_wrong_types_name_file_key_and_expected_type(where):
+    user = write(where["user_path"], 'poll_seconds = "60"\n')
+    with pytest.raises(ConfigError) as e:
+        load_config(**where)
+    assert str(user) in str(e.value) and "poll_seconds must be a whole number" in str(e.value)
+
+    write(where["user_path"], "poll_seconds = true\n")
+    with pytest.raises(ConfigError, match="poll_seconds must be a whole number"):
+        load_config(**where)
+    write(where["user_path"], "share = 5\n")
+    with pytest.raises(ConfigError, match="share must be text"):
+        load_config(**where)
+    write(where["user_path"], 'trusted_keys = "a.pub"\n')
+    with pytest.raises(ConfigError, match="trusted_keys must be a list"):
+        load_config(**where)
+    write(where["user_path"], "trusted_keys = [1]\n")
+    with pytest.raises(ConfigError, match="trusted_keys entry 1 must be text"):
+        load_config(**where)
+
+
+@pytest.mark.parametrize("value", [4, 86401, -1])
+def test_poll_seconds_out_of_range(where, value):
+    write(where["user_path"], f"poll_seconds = {value}\n")
+    with pytest.raises(ConfigError, match="between 5 and 86400"):
+        load_config(**where)
+
+
+def test_poll_seconds_bounds_are_allowed(where):
+    write(where["user_path"], "poll_seconds = 5\n")
+    assert load_config(**where).poll_seconds == 5
+    assert load_config({"poll_seconds": 86400}, **where).poll_seconds == 86400
+
+
+def test_bad_toml_names_the_file_and_line(where):
+    site = write(where["site_path"], 'share = "/srv"\n\npoll_seconds 30\n')
+    with pytest.raises(ConfigError) as e:
+        load_config(**where)
+    msg = str(e.value)
+    assert str(site) in msg and "line 3" in msg and "poll_seconds 30" in msg
+
+
+def test_a_broken_lower_layer_is_reported_even_when_overridden(where):
+    write(where["site_path"], "share = [\n")
+    write(where["user_path"], 'share = "/ok"\n')
+    with pytest.raises(ConfigError, match="site"):
+        load_config(**where)
+
+
+def test_utf8_bom_is_accepted_and_non_utf8_is_named(where):
+    where["user_path"].parent.mkdir(parents=True)
+    where["user_path"].write_bytes(b"\xef\xbb\xbfpoll_seconds = 20\n")
+    assert load_config(**where).poll_seconds == 20
+    where["user_path"].write_bytes(b'share = "/caf\xe9"\n')
+    with pytest.raises(ConfigError, match="line 1: not UTF-8"):
+        load_config(**where)
+
+
+def test_unknown_command_line_override_is_an_error(where):
+    with pytest.raises(ConfigError, match="command line.*'shar'.*Did you mean 'share'"):
+        load_config({"shar": "/x"}, **where)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user")
+def test_unreadable_file_is_an_environment_problem(where):
+    site = write(where["site_path"], "poll_seconds = 30\n")
+    site.chmod(0)
+    try:
+        with pytest.raises(EnvironmentProblem, match="not allowed to read the config file"):
+            load_config(**where)
+    finally:
+        site.chmod(0o644)
+
+
+def test_describe_shows_values_and_where_they_came_from(where):
+    site = write(where["site_path"], f'share = "/srv/w"\ntrusted_keys = ["{KEY}"]\n')
+    cfg = load_config({"poll_seconds": 90}, **where)
+    text = describe(cfg)
+    lines = text.splitlines()
+    assert lines[0].startswith('share = "/srv/w"') and lines[0].endswith(f"# from site file {site}")
+    assert lines[1].startswith(f'trusted_keys = ["{KEY}"]')
+    assert lines[2].startswith("poll_seconds = 90") and lines[2].endswith("# from command line")
+    assert f"user file {where['user_path']} (not present)" in text
+
+
+def test_describe_defaults():
+    text = describe(Config())
+    assert 'share = ""' in text and "not set" in text and "poll_seconds = 60" in text and "# from default" in text

@@ -1,0 +1,315 @@
+"""The configuration IT deploys: where the shared folder is and which publisher keys to trust.
+
+TOML files in layers, lowest to highest: built-in defaults; the site-wide file
+(pushed to every desk by IT); the per-user file, or instead the file named by
+$WORKAID_CONFIG; then command-line overrides. A higher layer replaces a value
+whole — including the trusted_keys list, so a layer can also *drop* a key.
+
+Mistakes are errors, not warnings: a misspelt setting that was silently ignored
+would leave a desk syncing from the wrong place or trusting the wrong key, and
+nobody would notice. Every message names the file and the setting. Each value
+remembers where it came from so `workaid config` can answer "why is it this?".
+
+Preferences a rep changes in the app live in settings.py, not here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from workaid.core.errors import ConfigError, EnvironmentProblem
+from workaid.core.keys import is_key_string
+
+APP_NAME = "WorkAid"
+CONFIG_NAME = "workaid.toml"
+CONFIG_ENV = "WORKAID_CONFIG"
+# A config file is a few lines; this only stops us reading something absurd by mistake.
+MAX_CONFIG_FILE = 1024 * 1024
+
+POLL_DEFAULT = 60
+POLL_MIN = 5
+POLL_MAX = 86400
+
+DEFAULTS: dict[str, Any] = {"share": None, "trusted_keys": (), "poll_seconds": POLL_DEFAULT}
+KNOWN = tuple(DEFAULTS)
+DEFAULT_SOURCE = "default"
+CLI_SOURCE = "command line"
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration, with where each value came from.
+
+    `sources` maps each setting to "default", "site file <path>", "user file <path>",
+    "$WORKAID_CONFIG <path>" or "command line". `consulted` lists the files looked
+    at (lowest layer first) and whether they were present, for `workaid config`.
+    """
+
+    share: str | None = None
+    trusted_keys: tuple[str, ...] = ()
+    poll_seconds: int = POLL_DEFAULT
+    sources: dict[str, str] = field(default_factory=lambda: {k: DEFAULT_SOURCE for k in KNOWN}, hash=False)
+    consulted: tuple[str, ...] = ()
+
+
+def site_config_path() -> Path:
+    """The machine-wide file IT deploys (e.g. /etc/xdg/WorkAid/workaid.toml, C:\\ProgramData\\WorkAid\\...)."""
+    import platformdirs
+
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def user_config_path() -> Path:
+    """The per-user file (e.g. ~/.config/WorkAid/workaid.toml)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    site_path: Path | None = None,
+    user_path: Path | None = None,
+) -> Config:
+    """Build the effective configuration from every layer.
+
+    `overrides` are command-line values; a None value means "not given" so callers
+    can pass argparse results straight through. `env`, `site_path` and `user_path`
+    default to the real environment and platform folders; tests pass their own.
+    Every file is read and checked even when a higher layer overrides it, so a
+    broken site file is reported instead of hiding until the day it matters.
+    """
+    env = os.environ if env is None else env
+    site = Path(site_path) if site_path is not None else site_config_path()
+    layers: list[tuple[str, Path, bool]] = [("site file", site, False)]
+    chosen = env.get(CONFIG_ENV, "")
+    if chosen:
+        layers.append((f"${CONFIG_ENV}", Path(os.path.abspath(os.path.expanduser(chosen))), True))
+    else:
+        user = Path(user_path) if user_path is not None else user_config_path()
+        layers.append(("user file", user, False))
+
+    values: dict[str, Any] = dict(DEFAULTS)
+    sources: dict[str, str] = {k: DEFAULT_SOURCE for k in KNOWN}
+    consulted: list[str] = []
+    for kind, path, required in layers:
+        label = f"{kind} {path}"
+        table = _read_toml(path, label, required)
+        if table is None:
+            consulted.append(f"{label} (not present)")
+            continue
+        consulted.append(label)
+        _apply(table, values, sources, label, f"In the config file {path}", path.parent)
+    if overrides:
+        given = {k: v for k, v in overrides.items() if v is not None}
+        _apply(given, values, sources, CLI_SOURCE, "On the command line", Path.cwd())
+    return Config(
+        share=values["share"],
+        trusted_keys=tuple(values["trusted_keys"]),
+        poll_seconds=values["poll_seconds"],
+        sources=sources,
+        consulted=tuple(consulted),
+    )
+
+
+def describe(config: Config) -> str:
+    """The effective configuration as TOML-looking lines with where each value came from.
+
+    Values are written as TOML so a line can be copied into a config file as-is.
+    """
+    rendered = {
+        "share": _toml_value(config.share if config.share is not None else ""),
+        "trusted_keys": _toml_value(list(config.trusted_keys)),
+        "poll_seconds": _toml_value(config.poll_seconds),
+    }
+    left = {k: f"{k} = {v}" for k, v in rendered.items()}
+    # Line the comments up, but let one long key list run long rather than push all out.
+    width = max((len(s) for s in left.values() if len(s) <= 40), default=0)
+    lines = []
+    for k in KNOWN:
+        note = f"from {config.sources.get(k, DEFAULT_SOURCE)}"
+        if k == "share" and config.share is None:
+            note += " (not set)"
+        lines.append(f"{left[k].ljust(width)}    # {note}")
+    if config.consulted:
+        lines.append("")
+        lines.append("# files read, lowest layer first:")
+        lines.extend(f"#   {c}" for c in config.consulted)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _read_toml(path: Path, label: str, required: bool) -> dict[str, Any] | None:
+    """The file's table, None if it is absent and optional; errors name the file and line."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_CONFIG_FILE + 1)
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(
+                f"${CONFIG_ENV} names the config file {path}, which does not exist. "
+                f"Fix the path or unset ${CONFIG_ENV}."
+            ) from None
+        return None
+    except IsADirectoryError:
+        raise ConfigError(f"The config file {path} is a folder; it should be a TOML file.") from None
+    except PermissionError:
+        raise EnvironmentProblem(f"WorkAid is not allowed to read the config file {path}. Check its permissions.") from None
+    except OSError as e:
+        raise EnvironmentProblem(f"Cannot read the config file {path}: {e.strerror or e}.") from None
+    if len(data) > MAX_CONFIG_FILE:
+        raise ConfigError(f"The config file {path} is over 1 MB; it is not a WorkAid config file.")
+    try:
+        text = data.decode("utf-8-sig")  # tolerate the BOM older Notepad writes
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ConfigError(f"The config file {path}, line {line}: not UTF-8 text. Save it as UTF-8.") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(_toml_error(path, text, e)) from None
+
+
+def _toml_error(path: Path, text: str, e: tomllib.TOMLDecodeError) -> str:
+    """'<file>, line N: <reason>' followed by the offending line, so it can be found and fixed."""
+    reason = str(e)
+    m = _TOML_WHERE.search(reason)
+    if not m:
+        return f"The config file {path} is not valid TOML: {reason}."
+    reason = reason[: m.start()]
+    line_no, col = int(m.group(1)), int(m.group(2))
+    lines = text.splitlines()
+    msg = f"The config file {path}, line {line_no}: {reason} (not valid TOML)."
+    if 1 <= line_no <= len(lines):
+        shown = lines[line_no - 1]
+        if len(shown) <= 200:
+            msg += f"\n    {shown}\n    {' ' * max(col - 1, 0)}^"
+    return msg
+
+
+def _apply(
+    table: Mapping[str, Any],
+    values: dict[str, Any],
+    sources: dict[str, str],
+    label: str,
+    where: str,
+    base: Path,
+) -> None:
+    """Check one layer and lay it over `values`; relative paths resolve against `base`."""
+    for key in table:
+        if key not in DEFAULTS:
+            raise ConfigError(f"{where}: unknown setting {key!r}.{_did_you_mean(str(key))}")
+    layer: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "share":
+            layer[key] = _share(value, where, base)
+        elif key == "trusted_keys":
+            layer[key] = _trusted_keys(value, where, base)
+        elif key == "poll_seconds":
+            layer[key] = _poll_seconds(value, where, label == CLI_SOURCE)
+    for key, value in layer.items():  # only after the whole layer checked out
+        values[key] = value
+        sources[key] = label
+
+
+def _did_you_mean(key: str) -> str:
+    close = difflib.get_close_matches(key.lower(), KNOWN, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"{hint} The settings are: {', '.join(KNOWN)}."
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a decimal number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _resolve(value: str, base: Path) -> str:
+    """An absolute form of a path written in a layer; URLs are left alone."""
+    if _URL.match(value):
+        return value
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    return os.path.normpath(path)
+
+
+def _share(value: Any, where: str, base: Path) -> str | None:
+    """The shared folder; an empty string unsets it (TOML has no null)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ConfigError(
+            f'{where}: share must be text (a folder path or URL in quotes, e.g. share = "//server/workaid"), '
+            f"not {_type_name(value)}."
+        )
+    value = value.strip()
+    return _resolve(value, base) if value else None
+
+
+def _trusted_keys(value: Any, where: str, base: Path) -> tuple[str, ...]:
+    """Key strings kept as written; key file paths made absolute against the layer's folder."""
+    if isinstance(value, (str, os.PathLike)):
+        hint = " (put it in brackets: trusted_keys = [\"...\"])"
+        raise ConfigError(f"{where}: trusted_keys must be a list of key files or keys{hint}, not a single value.")
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{where}: trusted_keys must be a list of key files or keys, not {_type_name(value)}.")
+    out: list[str] = []
+    for i, item in enumerate(value, 1):
+        if isinstance(item, os.PathLike):
+            item = os.fspath(item)
+        if not isinstance(item, str):
+            raise ConfigError(
+                f"{where}: trusted_keys entry {i} must be text (a key file path or a key), not {_type_name(item)}."
+            )
+        item = item.strip()
+        if not item:
+            raise ConfigError(f"{where}: trusted_keys entry {i} is empty.")
+        out.append(item if is_key_string(item) else _resolve(item, base))
+    return tuple(out)
+
+
+def _poll_seconds(value: Any, where: str, from_cli: bool) -> int:
+    if from_cli and isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(
+            f"{where}: poll_seconds must be a whole number of seconds (e.g. poll_seconds = 60), "
+            f"not {_type_name(value)}{' ' + _toml_value(value) if isinstance(value, (str, float)) else ''}."
+        )
+    if not POLL_MIN <= value <= POLL_MAX:
+        raise ConfigError(
+            f"{where}: poll_seconds is {value}; it must be between {POLL_MIN} and {POLL_MAX} (one day)."
+        )
+    return value
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML literal for str, int, float or a list of str (JSON strings are valid TOML)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
