@@ -90,12 +90,24 @@ def is_debris(name: str) -> bool:
 
 def iter_card_files(folder: Path) -> Iterator[Path]:
     """Markdown files under `folder`, sorted, skipping hidden entries, debris and links."""
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
-        for name in sorted(files):
-            path = Path(root, name)
-            if name.lower().endswith(".md") and not is_debris(name) and not path.is_symlink():
-                yield path
+    for rel, _ in _scan(str(folder), ""):
+        yield Path(folder, rel)
+
+
+def _scan(root: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """(relative posix path, entry) of card files, depth first, sorted; links never followed."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _scan(entry.path, f"{prefix}{name}/")
+        elif name.lower().endswith(".md") and not is_debris(name) and entry.is_file(follow_symlinks=False):
+            yield f"{prefix}{name}", entry
 
 
 class _Located:
@@ -550,12 +562,12 @@ def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -
     problems: list[Problem] = []
     by_key: dict[str, CardRef] = {}
     files = 0
-    for path in iter_card_files(folder):
+    for rel, entry in _scan(str(folder), ""):
         files += 1
-        rel = path.relative_to(folder).as_posix()
+        path = entry.path
         id_line = 1
         try:
-            st = path.stat()
+            st = entry.stat(follow_symlinks=False)
             hit = known.get(rel) if known else None
             if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
                 ref = CardRef(hit[2], hit[3], rel)

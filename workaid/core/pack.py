@@ -252,7 +252,7 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
 def manifest_bytes(data: dict) -> bytes:
     """The one serialisation of manifests and deltas: a desk re-creates a manifest from
     its previous copy plus a delta and must arrive at exactly the signed bytes."""
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def apply_delta(previous: dict, delta: dict) -> dict:
@@ -298,7 +298,7 @@ def _read_state(source: Path) -> dict:
 def _write_state(source: Path, cards: dict[str, str], serial: int, stamps: dict | None = None) -> None:
     """Remember which share version each card in `source` matches (for conflict checks)."""
     data = {"serial": serial, "cards": dict(sorted(cards.items())), "stamps": {k: list(v) for k, v in sorted((stamps or {}).items())}}
-    atomic_write(source / BASE_FILE, json.dumps(data, indent=0))
+    atomic_write(source / BASE_FILE, json.dumps(data, separators=(",", ":")))
 
 
 def read_current(share: Path, trusted: list) -> tuple[Pointer | None, Manifest | None]:

@@ -111,6 +111,7 @@ class FolderShare:
         self.timeout = timeout
         self.bytes_read = 0
         self.reads = 0
+        self._count = threading.Lock()  # reads run on several threads
 
     def _check_name(self, name: str) -> Path:
         parts = name.split("/")
@@ -143,8 +144,9 @@ class FolderShare:
                 total += len(chunk)
         finally:
             os.close(fd)
-        self.reads += 1
-        self.bytes_read += total
+        with self._count:
+            self.reads += 1
+            self.bytes_read += total
         if total > cap:
             raise ShareTooLarge(f"{path} on the shared folder is larger than {cap:,} bytes; refusing it.")
         return b"".join(chunks)

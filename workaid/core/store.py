@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("workaid.store")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # From this many changed rows on, dropping and rebuilding the search indexes beats
 # maintaining them row by row (measured on 20,000 cards: 5 s against 11 s).
 BULK_MIN_ROWS = 1000
@@ -82,6 +82,10 @@ _MIGRATIONS: dict[int, str] = {
     INSERT INTO cards_titles (cards_titles, rank) VALUES ('rank', 'bm25({RANK_WEIGHTS[0]}, {RANK_WEIGHTS[1]})');
     CREATE VIRTUAL TABLE cards_tri USING fts5(folded, content='', tokenize='trigram', detail='none');
     CREATE VIRTUAL TABLE cards_vocab USING fts5vocab(cards_fts, 'row');
+    """,
+    # 2: sync asks "does this desk already hold this version?" by hash.
+    2: """
+    CREATE INDEX card_versions_sha ON card_versions (sha256);
     """,
 }
 
@@ -312,6 +316,16 @@ class Store:
         )
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def raw_by_hash(self, hashes: Iterable[str]) -> dict[str, str]:
+        """The text of every card version this desk holds, by sha256 (for sync)."""
+        hashes = list(hashes)
+        out: dict[str, str] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT sha256, raw FROM card_versions WHERE raw != '' AND sha256 IN ({marks})", chunk).fetchall())
+        return out
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

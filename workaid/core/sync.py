@@ -11,6 +11,7 @@ stays in use, the reason is recorded for the status bar, and the next poll retri
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import json
@@ -27,6 +28,7 @@ from workaid.core.share import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, POINTER, S
 log = logging.getLogger("workaid.sync")
 
 OBJECTS_DIR = "packs"
+READ_PARALLELISM = 8  # object reads in flight: hides a network share's latency
 MANIFEST_COPY = "manifest.json"  # the last applied manifest, the base for the next delta
 
 
@@ -96,6 +98,7 @@ class SyncFailed(WorkAidError):
 
 class Syncer:
     def __init__(self, library: Library, source: ShareSource, trusted: list) -> None:
+        self._fetched = 0
         self.library = library
         self.source = source
         self.trusted = trusted
@@ -155,12 +158,12 @@ class Syncer:
         from workaid.core.cards import parse_card
 
         have = store.card_hashes()
-        upserts, raws, fetched = [], {}, 0
-        for cid, ver in sorted(live.items()):
-            if have.get(cid) == ver.sha256 or (touched is not None and cid not in touched):
-                continue
-            raw, was_fetched = self._object(ver.sha256, ver.size, cid)
-            fetched += was_fetched
+        needed = [(cid, ver) for cid, ver in sorted(live.items())
+                  if have.get(cid) != ver.sha256 and (touched is None or cid in touched)]
+        blobs = self._objects(needed)
+        upserts, raws = [], {}
+        for cid, ver in needed:
+            raw = blobs[ver.sha256]
             parsed = parse_card(raw, f"{cid}.md")
             if parsed.card is None:
                 why = "; ".join(p.message for p in parsed.problems[:3])
@@ -169,6 +172,7 @@ class Syncer:
                 raise PackError(f"the object listed as card '{cid}' holds card '{parsed.card.id}'")
             upserts.append(parsed.card)
             raws[cid] = raw.decode("utf-8", "replace")
+        fetched = self._fetched
         deletes = [cid for cid in have if cid not in live and (touched is None or cid in touched)]
         history = {cid: [v.as_json() for v in e.versions] for cid, e in manifest.cards.items() if touched is None or cid in touched}
         updated = sum(1 for c in upserts if c.id in have)
@@ -222,23 +226,34 @@ class Syncer:
         except OSError as e:  # only costs a full read next time
             log.warning("could not keep a copy of the manifest: %s", e)
 
-    def _object(self, sha: str, size: int, cid: str) -> tuple[bytes, int]:
-        """The verified bytes of an object: from the local cache, else from the share."""
-        local = self.cache / object_name(sha)
-        try:
-            raw = local.read_bytes()
-            if len(raw) == size and hashlib.sha256(raw).hexdigest() == sha:
-                return raw, 0
-        except OSError:
-            pass
-        try:
-            raw = self.source.read(object_name(sha), size)
-        except EnvironmentProblem as e:
-            raise PackError(f"card '{cid}': {e}") from None
-        if len(raw) != size or hashlib.sha256(raw).hexdigest() != sha:
-            raise PackError(f"card '{cid}' on the share does not match its signed hash (damaged or altered)")
-        atomic_write(local, raw)
-        return raw, 1
+    def _objects(self, needed: list) -> dict[str, bytes]:
+        """Verified bytes of every needed object: versions this desk already holds come
+        from its database; the rest are read from the share, several at a time."""
+        held = self.library.store.raw_by_hash(v.sha256 for _, v in needed)
+        blobs: dict[str, bytes] = {}
+        for sha, text in held.items():
+            raw = text.encode("utf-8")
+            if hashlib.sha256(raw).hexdigest() == sha:
+                blobs[sha] = raw
+        missing = {v.sha256: (cid, v) for cid, v in needed if v.sha256 not in blobs}
+        self._fetched = len(missing)
+        if not missing:
+            return blobs
+
+        def fetch(item):
+            cid, ver = item
+            try:
+                raw = self.source.read(object_name(ver.sha256), ver.size)
+            except EnvironmentProblem as e:
+                raise PackError(f"card '{cid}': {e}") from None
+            if len(raw) != ver.size or hashlib.sha256(raw).hexdigest() != ver.sha256:
+                raise PackError(f"card '{cid}' on the share does not match its signed hash (damaged or altered)")
+            return ver.sha256, raw
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=READ_PARALLELISM, thread_name_prefix="sync-fetch") as pool:
+            for sha, raw in pool.map(fetch, missing.values()):
+                blobs[sha] = raw
+        return blobs
 
 
 def trusted_keys(specs: list[str] | tuple[str, ...]) -> list:
