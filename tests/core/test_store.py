@@ -114,3 +114,42 @@ def test_an_imported_folder_is_not_replaced_by_the_bundled_pack(tmp_path):
     lib.import_folder(other)
     assert not lib.needs_bundled_import()
     assert str(other.resolve()) in lib.status().describe()
+
+
+def test_an_older_schema_is_migrated_in_place_keeping_its_cards(tmp_path):
+    import sqlite3
+
+    from workaid.core import store as store_mod
+
+    path = tmp_path / "content.db"
+    conn = sqlite3.connect(path)
+    for statement in store_mod._split_sql(store_mod._MIGRATIONS[1]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO card_versions (card_id, version, sha256, title, raw, recorded_at) VALUES ('a', 1, 'x', 'A', 'raw', 'now')")
+    conn.commit()
+    conn.close()
+    s = Store(path)
+    assert s.schema_version() == SCHEMA_VERSION
+    assert s.conn.execute("SELECT name FROM sqlite_master WHERE name = 'card_versions_sha'").fetchone()
+    assert s.raw_by_hash(["x"]) == {"x": "raw"}
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    import sqlite3
+
+    from workaid.core import store as store_mod
+
+    path = tmp_path / "content.db"
+    conn = sqlite3.connect(path)
+    for statement in store_mod._split_sql(store_mod._MIGRATIONS[1]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    monkeypatch.setitem(store_mod._MIGRATIONS, 2, "CREATE INDEX card_versions_sha ON card_versions (sha256);\nCREATE TABLE broken (;")
+    with pytest.raises(sqlite3.OperationalError):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'card_versions_sha'").fetchone() is None
