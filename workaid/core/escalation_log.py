@@ -1,0 +1,394 @@
+"""The rep's own escalation log, and the abusive-caller protocol record.
+
+The log answers "how many escalations today, this week, and why" for the rep
+and their team lead, and exports a CSV for the content owners who look for cards
+that fail to prevent escalations. It is user data: a separate SQLite file in the
+user's data dir (``escalations.db``), never the content database, so content sync
+and rebuilds never touch it.
+
+What is stored, on purpose, is only: the time (UTC), the level, the reason, the
+team or role it went to, the ids of the cards used, the outcome and the call
+length. There is no column for the customer's name, number, account, case
+reference or the hand-off summary, so none can leak into the log or its export.
+The reason and outcome should be the wording the checklist or card gives; a rep
+may type their own, which is why both are capped to one short line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from workaid.core.errors import EnvironmentProblem, SchemaTooNew, WorkAidError
+from workaid.core.fileio import atomic_write
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+log = logging.getLogger("workaid.escalation_log")
+
+LOG_NAME = "escalations.db"
+SCHEMA_VERSION = 1
+MAX_TEXT = 200
+CSV_HEADER = ("time_utc", "level", "reason", "target", "cards", "outcome", "call_seconds")
+
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE escalations (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
+            reason TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            cards TEXT NOT NULL DEFAULT '[]',
+            outcome TEXT NOT NULL DEFAULT '',
+            call_seconds INTEGER CHECK (call_seconds IS NULL OR call_seconds >= 0)
+        )""",
+        "CREATE INDEX escalations_at ON escalations (at)",
+    ),
+}
+
+_CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+class EscalationLogError(WorkAidError, ValueError):
+    """An entry cannot be logged as given; the message says which field and why."""
+
+
+def default_path(data_dir: Path | str) -> Path:
+    return Path(data_dir) / LOG_NAME
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _utc_text(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class EscalationEntry:
+    level: int
+    reason: str
+    target: str = ""
+    cards: tuple[str, ...] = ()
+    outcome: str = ""
+    call_seconds: int | None = None
+    at: dt.datetime | None = None  # None: when it is added
+
+
+def _one_line(value: Any, what: str, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise EscalationLogError(f"The {what} must be text, not {type(value).__name__}.")
+    text = " ".join(value.split())
+    if required and not text:
+        raise EscalationLogError(f"The {what} is missing; use the wording from the checklist or the card.")
+    if len(text) > MAX_TEXT:
+        raise EscalationLogError(
+            f"The {what} is {len(text)} characters; keep it to one line of at most {MAX_TEXT} (the log holds no notes or customer details)."
+        )
+    return text
+
+
+def _checked_row(entry: EscalationEntry, now: dt.datetime) -> dict[str, Any]:
+    if isinstance(entry.level, bool) or entry.level not in (1, 2, 3):
+        raise EscalationLogError(f"The level must be 1, 2 or 3, not {entry.level!r}.")
+    cards = list(entry.cards) if isinstance(entry.cards, (list, tuple)) else None
+    if cards is None or not all(isinstance(c, str) and _CARD_ID.match(c) for c in cards):
+        raise EscalationLogError("Cards used must be a list of card ids such as late-fee-waiver.")
+    seconds = entry.call_seconds
+    if seconds is not None:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds != seconds or seconds < 0 or seconds > 7 * 24 * 3600:
+            raise EscalationLogError(f"The call length must be a number of seconds of 0 or more, not {seconds!r}.")
+        seconds = int(seconds)
+    at = entry.at if entry.at is not None else now
+    if not isinstance(at, dt.datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise EscalationLogError("The entry's time needs a time zone.")
+    return {
+        "at": _utc_text(at),
+        "level": entry.level,
+        "reason": _one_line(entry.reason, "reason", required=True),
+        "target": _one_line(entry.target, "target"),
+        "cards": json.dumps(list(dict.fromkeys(cards))),
+        "outcome": _one_line(entry.outcome, "outcome"),
+        "call_seconds": seconds,
+    }
+
+
+def start_of_day(now: dt.datetime) -> dt.datetime:
+    """Local midnight of `now`'s day, for the "today" view."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def start_of_week(now: dt.datetime) -> dt.datetime:
+    """Local midnight of the Monday of `now`'s week, for the "this week" view."""
+    return start_of_day(now) - dt.timedelta(days=now.weekday())
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A small connection: the log is a few rows a day and needs none of the content store's caches."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+    except sqlite3.Error as e:
+        raise EnvironmentProblem(f"Cannot open the escalation log {path}: {e}") from e
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+    except sqlite3.Error:
+        pass  # a file that is not a database says so on the first real read
+    return conn
+
+
+class EscalationLog:
+    """The log file at `path`; one writer at a time, each write all-or-nothing."""
+
+    def __init__(self, path: Path | str, clock: Callable[[], dt.datetime] = _utc_now) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._db: sqlite_utils.Database | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise EnvironmentProblem(f"Cannot create the folder for the escalation log {self.path}: {e.strerror or e}") from e
+        self.conn = _connect(self.path)
+        try:
+            version = self.schema_version()
+        except sqlite3.DatabaseError as e:
+            self.conn.close()
+            raise EnvironmentProblem(
+                f"The escalation log {self.path} cannot be opened ({e}). Move the file aside and WorkAid starts a new log."
+            ) from e
+        try:
+            self._ensure_schema(version)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # -- schema ----------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _ensure_schema(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"The escalation log {self.path} was written by a newer WorkAid (schema {version}; "
+                f"this version knows {SCHEMA_VERSION}). Update WorkAid, or start it with another --data-dir."
+            )
+        if version < SCHEMA_VERSION:
+            self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema up to date, each step in its own transaction."""
+        db = self.db
+        db.enable_wal()
+        with self._lock:
+            for target in range(self.schema_version() + 1, SCHEMA_VERSION + 1):
+                log.info("migrating %s to schema %d", self.path, target)
+                with db.atomic():
+                    for statement in _MIGRATIONS[target]:
+                        db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {target}")
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- entries -----------------------------------------------------------------------
+    def add(self, entry: EscalationEntry) -> int:
+        """Log one escalation; returns its row id."""
+        row = _checked_row(entry, self._clock())
+        try:
+            with self._lock, self.db.atomic() as db:
+                return db["escalations"].insert(row).last_rowid
+        except sqlite3.OperationalError as e:
+            raise EnvironmentProblem(f"Could not write to the escalation log {self.path}: {e}. Try again in a moment.") from e
+
+    def entries(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[EscalationEntry]:
+        """Logged entries, oldest first, optionally from `since` (inclusive) to `until` (exclusive)."""
+        where, params = _window(since, until)
+        rows = self.conn.execute(
+            f"SELECT at, level, reason, target, cards, outcome, call_seconds FROM escalations{where} ORDER BY at, id", params
+        ).fetchall()
+        return [
+            EscalationEntry(
+                level=r[1], reason=r[2], target=r[3], cards=tuple(json.loads(r[4] or "[]")), outcome=r[5],
+                call_seconds=r[6], at=dt.datetime.fromisoformat(r[0]),
+            )
+            for r in rows
+        ]
+
+    def counts(self, since: dt.datetime, until: dt.datetime | None = None) -> dict[tuple[str, int], int]:
+        """How many escalations per (reason, level) from `since`, most frequent first."""
+        where, params = _window(since, until)
+        rows = self.conn.execute(
+            f"SELECT reason, level, COUNT(*) AS n FROM escalations{where} GROUP BY reason, level ORDER BY n DESC, level DESC, reason", params
+        ).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
+
+    def export_csv(self, path: Path | str, since: dt.datetime | None = None) -> int:
+        """Write the log (from `since`) as CSV with a header row, atomically; returns the row count.
+
+        Text cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed
+        with an apostrophe, as spreadsheet programs themselves do.
+        """
+        entries = self.entries(since)
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(CSV_HEADER)
+        for e in entries:
+            writer.writerow(
+                [
+                    _utc_text(e.at) if e.at else "",
+                    e.level,
+                    _cell(e.reason),
+                    _cell(e.target),
+                    _cell(" ".join(e.cards)),
+                    _cell(e.outcome),
+                    "" if e.call_seconds is None else e.call_seconds,
+                ]
+            )
+        try:
+            atomic_write(path, buf.getvalue())
+        except OSError as err:
+            raise EnvironmentProblem(f"Could not write {path}: {err.strerror or err}. Check the folder and the disk, then try again.") from err
+        return len(entries)
+
+
+def _window(since: dt.datetime | None, until: dt.datetime | None) -> tuple[str, list[str]]:
+    clauses, params = [], []
+    for bound, op, name in ((since, ">=", "since"), (until, "<", "until")):
+        if bound is None:
+            continue
+        if not isinstance(bound, dt.datetime) or bound.tzinfo is None or bound.utcoffset() is None:
+            raise EscalationLogError(f"'{name}' must be a date and time with a time zone.")
+        clauses.append(f"at {op} ?")
+        params.append(_utc_text(bound))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# -- the abusive-caller protocol ---------------------------------------------------------
+class ProtocolError(WorkAidError, ValueError):
+    """A protocol step was taken out of order; the message says what comes first."""
+
+
+STEP_LABELS = {
+    "first-warning": "First warning given",
+    "final-warning": "Final warning given",
+    "supervisor-alerted": "Duty supervisor alerted (threat of harm: warnings skipped)",
+    "ended": "Call ended as warned",
+    "transferred": "Transferred",
+}
+
+
+@dataclass(frozen=True)
+class ProtocolStep:
+    kind: str
+    at: dt.datetime
+    note: str = ""
+    to: str = ""
+
+
+@dataclass
+class AbusiveCallRecord:
+    """The time-stamped steps of the abusive-caller protocol on one call.
+
+    The order is enforced (first warning, final warning, then end or transfer)
+    because the protocol only protects the rep and the next rep if it is
+    predictable; a threat of harm skips the warnings and alerts the supervisor.
+    """
+
+    clock: Callable[[], dt.datetime] = _utc_now
+    steps: list[ProtocolStep] = field(default_factory=list)
+
+    def _kinds(self) -> list[str]:
+        return [s.kind for s in self.steps]
+
+    @property
+    def next_step(self) -> str | None:
+        """'first-warning', 'final-warning', 'end-or-transfer', or None once the call has ended."""
+        kinds = self._kinds()
+        if "ended" in kinds or "transferred" in kinds:
+            return None
+        if "final-warning" in kinds or "supervisor-alerted" in kinds:
+            return "end-or-transfer"
+        if "first-warning" in kinds:
+            return "final-warning"
+        return "first-warning"
+
+    def _add(self, kind: str, note: str = "", to: str = "") -> ProtocolStep:
+        if self.next_step is None:
+            raise ProtocolError("The call has already ended or been transferred; nothing more can be added.")
+        step = ProtocolStep(kind, self.clock(), " ".join(str(note or "").split()), " ".join(str(to or "").split()))
+        self.steps.append(step)
+        return step
+
+    def first_warning(self, note: str = "") -> ProtocolStep:
+        if "first-warning" in self._kinds():
+            raise ProtocolError("The first warning was already given; the next step is the final warning (never a second first warning).")
+        return self._add("first-warning", note)
+
+    def final_warning(self, note: str = "") -> ProtocolStep:
+        kinds = self._kinds()
+        if "first-warning" not in kinds:
+            raise ProtocolError("Give the first warning before the final warning.")
+        if "final-warning" in kinds:
+            raise ProtocolError("The final warning was already given; the next step is to end or transfer the call.")
+        return self._add("final-warning", note)
+
+    def alert_supervisor(self, note: str = "") -> ProtocolStep:
+        """A threat of harm: warnings are skipped and the duty supervisor takes over."""
+        if "supervisor-alerted" in self._kinds():
+            raise ProtocolError("The duty supervisor has already been alerted.")
+        return self._add("supervisor-alerted", note)
+
+    def end_call(self, note: str = "") -> ProtocolStep:
+        self._ready_to_finish()
+        return self._add("ended", note)
+
+    def transfer(self, to: str, note: str = "") -> ProtocolStep:
+        if not isinstance(to, str) or not to.strip():
+            raise ProtocolError("Say who the call was transferred to, e.g. the duty supervisor desk.")
+        self._ready_to_finish()
+        return self._add("transferred", note, to)
+
+    def _ready_to_finish(self) -> None:
+        if self.next_step == "first-warning":
+            raise ProtocolError("Give the first and final warnings before ending or transferring (unless there was a threat of harm).")
+        if self.next_step == "final-warning":
+            raise ProtocolError("Give the final warning before ending or transferring the call.")
+
+    def render(self, tz: dt.tzinfo | None = None) -> str:
+        """Plain text for the call log: one time-stamped line per step."""
+        if not self.steps:
+            return "Abusive-caller protocol: no steps taken.\n"
+        first = self.steps[0].at.astimezone(tz) if tz else self.steps[0].at
+        lines = [f"Abusive-caller protocol, {first:%a %d %b %Y} (times {first.tzname() or 'local'}):"]
+        for s in self.steps:
+            at = s.at.astimezone(tz) if tz else s.at
+            label = STEP_LABELS[s.kind] + (f" to {s.to}" if s.to else "")
+            lines.append(f"{at:%H:%M:%S}  {label}{' — ' + s.note if s.note else ''}")
+        return "\n".join(lines) + "\n"
+

@@ -1,0 +1,142 @@
+"""Filling a script card's {placeholders} with what the rep typed.
+
+A script is read out or pasted to a customer, so an unfilled placeholder must be
+impossible to miss: it becomes a visible ``[name?]`` marker in the text and a
+``<mark>`` in the HTML, and `missing` names it, rather than disappearing or
+leaking ``{customer_name}`` into a chat window.
+
+Values are inserted literally: a value is never searched for placeholders again,
+and in the HTML it is escaped text, so a customer's name such as ``<b>Ann</b>``
+or ``{case_ref}`` stays exactly what was typed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from workaid.core.cards import PLACEHOLDER_RE
+
+MARK_CLASS = "missing-placeholder"
+
+
+def marker(name: str) -> str:
+    """How a placeholder with no value shows in filled text."""
+    return f"[{name}?]"
+
+
+@dataclass(frozen=True)
+class Filled:
+    text: str
+    missing: tuple[str, ...]
+    html: str
+    placeholders: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _value(values: Mapping[str, Any], name: str) -> str | None:
+    """The text to insert for `name`, or None when there is nothing worth saying."""
+    raw = values.get(name)
+    if raw is None or isinstance(raw, bool):
+        return None
+    text = raw if isinstance(raw, str) else str(raw)
+    text = text.strip()
+    return text or None
+
+
+def fill(body: str, values: Mapping[str, Any] | None = None) -> Filled:
+    """Replace each {name} in `body` with its value; `{{` and `}}` become literal braces.
+
+    Never raises: a value that cannot be used (None, blank) counts as missing.
+    """
+    if not isinstance(body, str):
+        body = "" if body is None else str(body)
+    try:
+        values = dict(values or {})
+    except (TypeError, ValueError):
+        values = {}
+    names: list[str] = []
+    missing: list[str] = []
+    # One sentinel per placeholder occurrence in the Markdown we render, swapped for the
+    # escaped value (or the marker) only after Markdown and sanitising, so no value is
+    # ever read as Markdown or HTML.
+    nonce = _nonce(body)
+    inserts: list[str] = []
+    text_parts: list[str] = []
+    md_parts: list[str] = []
+    pos = 0
+    for m in PLACEHOLDER_RE.finditer(body):
+        text_parts.append(body[pos : m.start()])
+        md_parts.append(body[pos : m.start()])
+        pos = m.end()
+        token = m.group(0)
+        if token == "{{":
+            text_parts.append("{")
+            md_parts.append("{")
+            continue
+        if token == "}}":
+            text_parts.append("}")
+            md_parts.append("}")
+            continue
+        name = m.group(1)
+        if name not in names:
+            names.append(name)
+        value = _value(values, name)
+        if value is None:
+            if name not in missing:
+                missing.append(name)
+            text_parts.append(marker(name))
+            inserts.append(f'<mark class="{MARK_CLASS}">{html.escape(marker(name))}</mark>')
+        else:
+            text_parts.append(value)
+            inserts.append(html.escape(value))
+        md_parts.append(f"{nonce}x{len(inserts) - 1}x")
+    text_parts.append(body[pos:])
+    md_parts.append(body[pos:])
+    return Filled(
+        text="".join(text_parts),
+        missing=tuple(missing),
+        html=_render("".join(md_parts), nonce, inserts),
+        placeholders=tuple(names),
+    )
+
+
+def _nonce(body: str) -> str:
+    """Letters Markdown leaves alone and the body does not contain."""
+    while True:
+        nonce = "wa" + secrets.token_hex(6)
+        if nonce not in body:
+            return nonce
+
+
+def _render(markdown_text: str, nonce: str, inserts: list[str]) -> str:
+    import nh3
+
+    from workaid.core.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, to_html
+
+    rendered = to_html(markdown_text)
+    rendered = re.sub(rf"{nonce}x(\d+)x", lambda m: inserts[int(m.group(1))], rendered)
+    # Sanitise again with the values in place: a value typed into a link target must
+    # not become a javascript: URL. <mark> is the one tag added here.
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS | {"mark"},
+        attributes={**ALLOWED_ATTRIBUTES, "mark": {"class"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def placeholder_help(fields: Mapping[str, Any]) -> dict[str, str]:
+    """A script card's placeholder descriptions (name -> what to type), for prompts."""
+    ph = fields.get("placeholders") if isinstance(fields, Mapping) else None
+    if not isinstance(ph, Mapping):
+        return {}
+    return {str(k): str(v).strip() for k, v in ph.items()}
