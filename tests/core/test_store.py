@@ -153,3 +153,34 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'card_versions_sha'").fetchone() is None
+
+
+def test_a_damaged_content_database_is_set_aside_and_rebuilt(tmp_path):
+    from tests.core.conftest import CONTENT
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "content.db").write_bytes(b"this is not a database at all" * 100)
+    lib = Library(data, bundled=CONTENT)
+    assert lib.needs_bundled_import()
+    lib.load_bundled()
+    assert lib.status().count >= 30
+    assert [p.name.startswith("content.db.damaged-") for p in data.iterdir()].count(True) == 1
+
+
+def test_discretion_limits_must_not_shrink_up_the_roles():
+    from workaid.core.cards import parse_card
+
+    text = ("---\nid: g\ntitle: T\ndiscretion:\n  unit: GBP\n  escalate_to: supervisor\n  roles:\n"
+            "    - role: rep\n      max_amount: 50\n    - role: senior-rep\n      max_amount: 20\n---\n")
+    problems = [str(p) for p in parse_card(text.encode(), "x.md").problems]
+    assert problems == ["x.md:11 — max_amount must not be lower than the role above it in the list (roles go from least to most authority)"]
+
+
+def test_contact_hours_are_checked_in_every_part():
+    from workaid.core.cards import parse_card
+
+    base = "---\nid: c\nkind: contact\ntitle: T\nteam: B\ntopics: [x]\nchannel: phone\ndirect: '1'\ntimezone: Europe/London\n"
+    assert parse_card((base + "hours: Mon-Fri 08:00-18:00, Sat 09:00-13:00\n---\n").encode(), "x.md").problems == []
+    bad = parse_card((base + "hours: Mon-Fri 08:00-18:00, Sun whenever\n---\n").encode(), "x.md").problems
+    assert bad and bad[0].line == 10 and "hours look like" in bad[0].message

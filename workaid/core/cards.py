@@ -36,7 +36,6 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 PLACEHOLDER_RE = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
-HOURS_RE = re.compile(r"^[A-Za-z]{3}(-[A-Za-z]{3})?( [A-Za-z]{3}(-[A-Za-z]{3})?)* \d{2}:\d{2}-\d{2}:\d{2}(, .+)?$")
 
 # Editor and sync-tool debris that must never become a card.
 _DEBRIS = re.compile(r"^(~\$|\.~lock|\.syncthing\.)|(\.tmp|\.swp|~)$|\s\(\d+\)\.md$", re.IGNORECASE)
@@ -412,6 +411,17 @@ def _check_guideline(fields: dict, body: str, bad) -> None:
         conds = r.get("conditions")
         if conds is not None and (not isinstance(conds, list) or not all(isinstance(c, str) and ID_RE.match(c) for c in conds)):
             bad(where + ("conditions",), "conditions must be a list of names like first-offence")
+    # Authority is cumulative (a senior rep may grant what a rep may), so limits must
+    # not shrink up the list, and one "times used" answer must fit every row.
+    amounts = [(i, r.get("max_amount")) for i, r in enumerate(roles) if isinstance(r, dict) and _number(r.get("max_amount"))]
+    for (_, lower), (i, higher) in zip(amounts, amounts[1:]):
+        if higher < lower:
+            bad(("discretion", "roles", i, "max_amount"), "max_amount must not be lower than the role above it in the list (roles go from least to most authority)")
+    months = {r["per_customer"].get("months") for r in roles if isinstance(r, dict) and isinstance(r.get("per_customer"), dict)}
+    if len(months) > 1:
+        bad(("discretion", "roles"), "every role's per_customer must count over the same number of months")
+    if isinstance(d.get("escalate_to"), str) and d["escalate_to"] in seen:
+        bad(("discretion", "escalate_to"), f"escalate_to '{d['escalate_to']}' is also a listed role; it should be the role above them all")
 
 
 def placeholders_in(body: str) -> list[str]:
@@ -501,8 +511,12 @@ def _check_contact(fields: dict, body: str, bad) -> None:
         bad(("direct",) if "direct" in fields else (), "a contact needs 'direct': a number or address to reach them")
     hours = fields.get("hours")
     if hours is not None:
-        if not isinstance(hours, str) or not HOURS_RE.match(hours.strip()):
-            bad(("hours",), "hours must look like 'Mon-Fri 08:00-18:00'")
+        from workaid.core.hours import HoursError, parse_hours
+
+        try:
+            parse_hours(hours)  # the same parser the callback check uses, so every part is checked
+        except HoursError as e:
+            bad(("hours",), f"{e} (hours look like 'Mon-Fri 08:00-18:00, Sat 09:00-13:00')")
         tz = fields.get("timezone")
         if not isinstance(tz, str):
             bad(("hours",), "hours need a 'timezone' such as Europe/London")

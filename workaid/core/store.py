@@ -92,6 +92,7 @@ _MIGRATIONS: dict[int, str] = {
 
 def connect(path: Path | str) -> sqlite3.Connection:
     """A connection with the settings every WorkAid connection uses."""
+    conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 5000")
@@ -102,7 +103,15 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as e:
         raise EnvironmentProblem(f"Cannot open the content database {path}: {e}") from e
+    except sqlite3.DatabaseError as e:
+        if conn is not None:
+            conn.close()
+        raise DamagedDatabase(f"The content database {path} is damaged: {e}") from e
     return conn
+
+
+class DamagedDatabase(EnvironmentProblem):
+    """The file is not a usable SQLite database (disk fault, a foreign file)."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +155,24 @@ class Store:
         self._write_lock = threading.Lock()
         self._db: sqlite_utils.Database | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = connect(self.path)
-        self._ensure_schema()
+        try:
+            self.conn = connect(self.path)
+            self._ensure_schema()
+        except (DamagedDatabase, sqlite3.DatabaseError) as e:
+            if isinstance(e, sqlite3.OperationalError):  # locked, read-only…: not damage
+                raise
+            # Content is derived data: keep the damaged file for IT, start a fresh one;
+            # the bundled pack or the next sync fills it again.
+            aside = self.path.with_name(f"{self.path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            log.error("content database %s is damaged (%s); moved to %s and rebuilding", self.path, e, aside)
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    src.replace(Path(str(aside) + suffix))
+            self.conn = connect(self.path)
+            self._ensure_schema()
 
     # -- schema -----------------------------------------------------------
     def schema_version(self) -> int:
