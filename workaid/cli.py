@@ -6,13 +6,16 @@ printed); 2 wrong usage; 3 an environment problem (disk, locked database) — re
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workaid import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 log = logging.getLogger("workaid.cli")
 
@@ -20,6 +23,8 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(prog="workaid", description="Guideline cards, discretion limits and escalation help for contact-centre reps.")
     p.add_argument("--version", action="version", version=f"workaid {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help="where the local database, preferences and logs live (default: $WORKAID_DATA_DIR or the per-user data folder)")
@@ -69,11 +74,43 @@ def _parser() -> argparse.ArgumentParser:
     sy.add_argument("--trusted-key", action="append", metavar="KEY", help="a trusted public key file or key text (default: from the configuration)")
 
     sub.add_parser("config", help="print the effective configuration and where each value came from")
+
+    from workaid.cli_escalation import add_parsers
+
+    add_parsers(sub)
     return p
 
 
+# The top-level options a plain GUI start may carry (their argparse dest names).
+_GUI_OPTIONS = {"--data-dir": "data_dir", "--config": "config"}
+
+
+def _plain_gui_start(argv: list[str]):
+    """`[--data-dir DIR] [--config FILE] [gui]` parsed as argparse would, without building
+    the parser (a few ms of the GUI's start-up); None for anything else, which then
+    goes through argparse. Keep in step with _parser (tests/ui/test_ui_startup.py checks)."""
+    from types import SimpleNamespace
+
+    values: dict[str, str | None] = dict.fromkeys(_GUI_OPTIONS.values())
+    rest = list(argv)
+    while rest and rest[0].startswith("-"):
+        option, eq, value = rest[0].partition("=")
+        dest = _GUI_OPTIONS.get(option)
+        if dest is None or values[dest] is not None:
+            return None
+        if not eq:
+            if len(rest) < 2 or rest[1].startswith("-"):
+                return None
+            value = rest.pop(1)
+        values[dest] = value
+        rest.pop(0)
+    if rest not in ([], ["gui"]):
+        return None
+    return SimpleNamespace(**values, command="gui" if rest else None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _plain_gui_start(sys.argv[1:] if argv is None else argv) or _parser().parse_args(argv)
     from workaid.core import paths
     from workaid.core.errors import EnvironmentProblem
 
@@ -95,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         from workaid.core import logs
 
         logs.setup(data_dir)
-        return _COMMANDS[command](args, data_dir)
+        if command in _COMMANDS:
+            return _COMMANDS[command](args, data_dir)
+        from workaid.cli_escalation import COMMANDS
+
+        return COMMANDS[command](args, _library(data_dir))
     except ConfigError as e:
         print(f"workaid: {e}", file=sys.stderr)
         return EXIT_REJECTED

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workaid.core import paths
 from workaid.core.errors import ContentError
-from workaid.core.search import Response, Searcher
 from workaid.core.store import DB_NAME, ImportReport, Store, StoredCard
+
+if TYPE_CHECKING:
+    from workaid.core.search import Response, Searcher
 
 log = logging.getLogger("workaid.library")
 
@@ -38,6 +41,8 @@ class Status:
 
 def folder_fingerprint(folder: Path) -> str:
     """A hash of every card file's name and bytes: changes exactly when content does."""
+    import hashlib  # lazy: ~2.5 ms (OpenSSL), needed only when content is checked or imported
+
     from workaid.core.cards import MAX_CARD_BYTES, iter_card_files
 
     h = hashlib.sha256()
@@ -56,7 +61,19 @@ class Library:
         self.data_dir = Path(data_dir)
         self.bundled = bundled or paths.bundled_content_dir()
         self.store = Store(self.data_dir / DB_NAME)
-        self.searcher = Searcher(self.store.conn)
+        self._searcher: Searcher | None = None
+        self._searcher_lock = threading.Lock()
+
+    @property
+    def searcher(self) -> Searcher:
+        """The searcher over this library's connection, made on first use: opening a
+        library (the GUI does so before its first paint) does not need the search module."""
+        with self._searcher_lock:
+            if self._searcher is None:
+                from workaid.core.search import Searcher
+
+                self._searcher = Searcher(self.store.conn)
+            return self._searcher
 
     def close(self) -> None:
         self.store.close()

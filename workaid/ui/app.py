@@ -1,18 +1,24 @@
 """Starting the desktop app: QApplication, logging, error handling, the main window.
 
-Start-up is kept short: only PySide6 and the light core modules are imported here;
-markdown, nh3 and sqlite-utils load later (the renderer is warmed up on a worker
-thread after the first paint, sqlite-utils only when content is written).
+Start-up is kept short (bench/startup.py: process start to the first painted
+window): only PySide6 and the light core modules are imported here; markdown, nh3
+and sqlite-utils load later (the renderer is warmed up on a worker thread once the
+first results are in, sqlite-utils only when content is written). The log file is
+set up once the window is up (`StartupLog`), and the garbage collector is left off
+until then (see workaid.core.perf). What the window itself defers is described in
+workaid.ui.main_window.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from workaid.core import logs, paths
 from workaid.core.errors import EnvironmentProblem
@@ -25,6 +31,60 @@ from workaid.ui.qtcheck import binding_problem
 log = logging.getLogger("workaid.ui")
 
 PREFERENCES_FILE = "preferences.json"
+STYLE = "Fusion"
+
+
+class StartupLog(logging.Handler):
+    """Keeps the workaid.* records of the first moments until the log file is set up.
+
+    logs.setup imports logging.handlers (with socket, pickle, queue …: ~7 ms), so the
+    file handler is set up once the window is up (`attach`), and what was logged
+    before is written to it then, in order. An error makes it attach at once (from the
+    event loop): a crash dialog never points at a log file that lacks the crash.
+    Creating it checks, as logs.setup does, that the log folder can be made.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(logging.INFO)
+        self.data_dir = data_dir
+        self.path = logs.log_file(data_dir)
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # OSError: the data folder is not writable
+        self._records: list[logging.LogRecord] = []
+        self._attached = False
+        self._scheduled = False
+        root = logging.getLogger("workaid")
+        root.addHandler(self)
+        root.setLevel(logging.INFO)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._records.append(record)
+        if record.levelno >= logging.ERROR and not self._scheduled:
+            self._scheduled = True
+            app = QCoreApplication.instance()
+            if app is not None:  # from any thread: runs on the GUI thread, before queued reports
+                QTimer.singleShot(0, app, self.attach)
+
+    def attach(self) -> Path:
+        """Set up the log file and write the kept records to it; only the first call does anything."""
+        root = logging.getLogger("workaid")
+        with self.lock:  # type: ignore[union-attr]
+            if self._attached:
+                return self.path
+            self._attached = True
+            try:
+                # The file handler first: a record logged meanwhile on another thread
+                # waits for this lock, then reaches the file handler itself.
+                self.path = logs.setup(self.data_dir)
+            except OSError as e:
+                print(f"WorkAid: cannot write the log file {self.path}: {e}", file=sys.stderr)
+            root.removeHandler(self)
+            records, self._records = self._records, []
+        for handler in root.handlers:
+            if getattr(handler, "_workaid", False):
+                for record in records:
+                    if record.levelno >= handler.level:
+                        handler.handle(record)
+        return self.path
 
 
 def settings_for(data_dir: Path) -> Settings:
@@ -66,17 +126,27 @@ def light_palette() -> QPalette:
     return p
 
 
-def configure_app(app: QApplication) -> None:
+def configure_app(app: QApplication, set_style: bool = True) -> None:
+    """Names, style, palette, font and stylesheet. `set_style=False` when the app was
+    created with ``-style`` (see `new_app`)."""
     app.setApplicationName(paths.APP_NAME)
     app.setOrganizationName("")
     app.setDesktopFileName("workaid")
-    app.setStyle("Fusion")
+    if set_style:
+        app.setStyle(STYLE)
     app.setPalette(light_palette())
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
+
+
+def new_app(argv: list[str]) -> QApplication:
+    """The QApplication, its style chosen on the command line: app.setStyle() returns a
+    QStyle, and creating that Python type costs ~5 ms before the first paint. (The
+    last ``-style`` wins, as setStyle would.)"""
+    return QApplication([*argv, "-style", STYLE])
 
 
 def build_window(library: Library, settings: Settings) -> MainWindow:
@@ -93,6 +163,8 @@ def _open_library(data_dir: Path, bundled: Path | None) -> Library | None:
         try:
             return Library(data_dir, bundled)
         except EnvironmentProblem as e:
+            from PySide6.QtWidgets import QMessageBox
+
             log.warning("cannot open the library: %s", e)
             box = QMessageBox(QMessageBox.Icon.Warning, "WorkAid", "WorkAid can't open its cards right now.")
             box.setInformativeText(str(e))
@@ -107,22 +179,42 @@ def _open_library(data_dir: Path, bundled: Path | None) -> Library | None:
 def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the desktop app until its window closes; returns the exit code."""
     data_dir = Path(data_dir)
-    app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app = QApplication.instance()
+    own_app = app is None
+    if app is None:
+        app = new_app(list(argv) if argv is not None else sys.argv[:1])
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # start-up allocates much and frees little: collect once the window is up
     try:
-        log_path = logs.setup(data_dir)
+        startup_log = StartupLog(data_dir)
     except OSError as e:
+        from PySide6.QtWidgets import QMessageBox
+
+        if gc_was_enabled:
+            gc.enable()
         QMessageBox.critical(None, "WorkAid", f"WorkAid can't write to its data folder {data_dir}:\n{e}")
         return 74  # EX_IOERR
+    try:
+        return _run(app, own_app, data_dir, bundled, startup_log, gc_was_enabled)
+    finally:
+        startup_log.attach()
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _run(app: QApplication, own_app: bool, data_dir: Path, bundled: Path | None, startup_log: StartupLog, gc_was_enabled: bool) -> int:
     problem = binding_problem()
     if problem:
         # Refuse to start rather than crash at a random moment during a call.
         log.error("broken Qt binding: %s", problem)
         print(f"WorkAid: {problem}", file=sys.stderr)
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "WorkAid cannot start", problem)
         return 70  # EX_SOFTWARE
-    configure_app(app)  # type: ignore[arg-type]
+    configure_app(app, set_style=not own_app)
     log.info("starting WorkAid UI, data dir %s", data_dir)
-    reporter = ErrorReporter(log_path)
+    reporter = ErrorReporter(startup_log.path)
     reporter.install()
     library = None
     try:
@@ -131,6 +223,20 @@ def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = No
             return 75  # EX_TEMPFAIL: the environment was not ready
         window = build_window(library, settings_for(data_dir))
         reporter.window = window
+
+        def settle_gc() -> None:
+            if gc_was_enabled:
+                from workaid.core import perf
+
+                perf.settle_after_startup()  # one full collection now, none of start-up's objects later
+                gc.enable()
+
+        def settle() -> None:
+            # The window is up and its first results are on screen: two short pauses, not one long.
+            startup_log.attach()
+            QTimer.singleShot(0, window, settle_gc)
+
+        window.ready.connect(settle)
         window.show()
         window.raise_()
         window.activateWindow()

@@ -4,6 +4,11 @@ Two kinds (see workaid.core.errors): an *environment* problem gets a calm messag
 the status bar and a Retry button; anything else is a *bug*: logged with its
 traceback, and a crash dialog says so and where the log is. The hook may be called
 on any thread; the dialog is always shown on the GUI thread.
+
+The reporter is installed before the main window is first painted, so it stays light
+until something actually goes wrong: the queued connection (which needs the ~20 ms
+`Qt` enum namespace) is made on the first report, QMessageBox is imported when a
+dialog is shown.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QApplication, QWidget
 
 from workaid.core.errors import EnvironmentProblem
 
@@ -35,7 +40,8 @@ class ErrorReporter(QObject):
         self._previous_thread_hook = None
         self._showing = False
         self.bugs = 0
-        self._raised.connect(self._on_raised, Qt.ConnectionType.QueuedConnection)
+        self._connect_lock = threading.Lock()
+        self._connected = False
         # Replaceable in tests, where a modal dialog would block.
         self.show_crash_dialog: Callable[[str, str], None] = self._crash_dialog
 
@@ -67,7 +73,17 @@ class ErrorReporter(QObject):
         else:
             self.bugs += 1
             log.error("bug: unhandled %s", exc_type.__name__, exc_info=(exc_type, exc, tb))
+        self._connect()
         self._raised.emit(exc_type, exc, tb)
+
+    def _connect(self) -> None:
+        """Connect the report to the GUI thread, queued (also from the GUI thread itself): once."""
+        with self._connect_lock:
+            if not self._connected:
+                from PySide6.QtCore import Qt
+
+                self._raised.connect(self._on_raised, Qt.ConnectionType.QueuedConnection)
+                self._connected = True
 
     @Slot(object, object, object)
     def _on_raised(self, exc_type, exc, tb) -> None:
@@ -76,6 +92,8 @@ class ErrorReporter(QObject):
             if window is not None and hasattr(window, "report_problem"):
                 window.report_problem(str(exc), retry=getattr(window, "retry", None))
             else:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.warning(None, "WorkAid", str(exc))
             return
         if self._showing:
@@ -88,6 +106,8 @@ class ErrorReporter(QObject):
             self._showing = False
 
     def _crash_dialog(self, summary: str, details: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("WorkAid — something went wrong")

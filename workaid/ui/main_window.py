@@ -1,15 +1,35 @@
-"""The main window: a search box that owns the keyboard, results, and the open card."""
+"""The main window: a search box that owns the keyboard, results, and the open card.
+
+Start-up (bench/startup.py measures process start to the first painted frame):
+
+1. Before the first paint (`_build`, `start`): the window as the rep will use it —
+   the search box with the keyboard, the kind filter, the results list, the card
+   pane, the status bar with the content status — and nothing else: no result
+   delegate, no QTextBrowser, no shortcuts, no search thread, and no `Qt` enum
+   namespace (creating it costs ~20 ms; see workaid.ui.lazy). No worker thread runs
+   either, as one holding the GIL would hold up the painting; except that an empty
+   library starts loading the bundled pack at once.
+2. Right after the first paint (`_finish_startup`): the first search is sent to the
+   search thread, and the delegate and the list's settings are put in.
+3. Once the first results are painted (`_build_rest`): the card view (and the
+   renderer's module) takes the place of its empty pane, then the clear button,
+   shortcuts and tab order.
+4. Then (`_start_background`): the bundled-content check and the renderer warm-up on
+   worker threads; `ready` is emitted.
+
+Each later step also runs after a short while if what it waits for does not come
+(a window that is never shown, a search that fails).
+"""
 
 from __future__ import annotations
 
-import html
+import functools
 import logging
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QFrame,
@@ -26,23 +46,43 @@ from PySide6.QtWidgets import (
 
 from workaid.core.errors import ContentError, EnvironmentProblem
 from workaid.core.library import Library
-from workaid.core.search import Response
 from workaid.core.settings import Settings
-from workaid.ui.card_view import CardView, warm_up
-from workaid.ui.delegate import ResultDelegate
+from workaid.ui.lazy import LazyQt
 from workaid.ui.models import KIND_LABELS, ResultsModel
-from workaid.ui.search_worker import SearchController
 from workaid.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
+
+    from workaid.core.library import Status
+    from workaid.core.search import Response
+    from workaid.ui.card_view import CardView
+    from workaid.ui.search_worker import SearchController
+else:
+    Qt = LazyQt(globals())
 
 log = logging.getLogger("workaid.ui")
 
 NARROW_WIDTH = 760  # below this the card goes under the results
 KINDS = (("", "All kinds"),) + tuple(KIND_LABELS.items())
 FOCUS_KEYS = ("Ctrl+K", "Ctrl+L", "F3")
-NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+# If no paint comes (a window built but never shown), finish starting up anyway.
+FINISH_FALLBACK_MS = 400
+# The card view and the keys wait for the first results to be painted, the background
+# work (bundled-content check, renderer warm-up) too; but never longer than this.
+REST_FALLBACK_MS = 150
+BACKGROUND_FALLBACK_MS = 1000
+
+
+@functools.cache
+def _nav_keys() -> tuple:
+    return (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 
 def _matches_focus_key(event: QKeyEvent) -> bool:
+    from PySide6.QtGui import QKeySequence
+
     pressed = QKeySequence(event.keyCombination())
     return any(pressed.matches(QKeySequence(k)) == QKeySequence.SequenceMatch.ExactMatch for k in FOCUS_KEYS)
 
@@ -64,7 +104,7 @@ class SearchBox(QLineEdit):
         super().__init__(parent)
         self.setObjectName("SearchBox")
         self.setPlaceholderText("Search cards — Ctrl+K")
-        self.setClearButtonEnabled(True)
+        # The clear button (only shown once there is text) is added after the first paint.
         self.setAccessibleName("Search cards")
         self.setAccessibleDescription("Type to search. Up and Down choose a result, Enter opens it, Escape clears.")
         self.setMaxLength(256)
@@ -78,7 +118,7 @@ class SearchBox(QLineEdit):
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if e.key() in NAV_KEYS and mods == Qt.KeyboardModifier.NoModifier:
+        if e.key() in _nav_keys() and mods == Qt.KeyboardModifier.NoModifier:
             self.navigate.emit(e.key())
             e.accept()
             return
@@ -87,6 +127,8 @@ class SearchBox(QLineEdit):
 
 class MainWindow(QMainWindow):
     cardOpened = Signal(str)
+    # Start-up is over: the first results are on screen and the background work has begun.
+    ready = Signal()
 
     def __init__(self, library: Library, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,28 +138,37 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setMinimumSize(360, 420)
         self._painted = False
+        self._finished = False  # _finish_startup has run
+        self._rest_built = False
+        self._background_started = False
+        self._bundled_started = False
         self._shut = False
         self._loading = False
         self._retry: Callable[[], None] | None = None
-        self._split_states: dict[Qt.Orientation, QByteArray | None] = {
-            Qt.Orientation.Horizontal: _unb64(settings.get("window.splitter")) or None,
-            Qt.Orientation.Vertical: _unb64(settings.get("window.splitter_narrow")) or None,
+        # Splitter layout per orientation, keyed by "narrow" (vertical: the card under the results).
+        self._narrow = False  # the splitter is created horizontal
+        self._split_states: dict[bool, QByteArray | None] = {
+            False: _unb64(settings.get("window.splitter")) or None,
+            True: _unb64(settings.get("window.splitter_narrow")) or None,
         }
-        self._sized: set[Qt.Orientation] = set()
+        self._sized: set[bool] = set()
+        self._card_view: CardView | None = None
+        self._card_message: str | None = None  # the empty card view's message, until it exists
+        self._compact = False
+        self._search: SearchController | None = None
+        self._results_viewport: QWidget | None = None  # watched for the first results' paint
         self.tasks = Tasks(self)
 
         self._build()
         self._connect()
 
-        self.search = SearchController(library.store.path, limit=settings.get("search.limit"), parent=self)
-        self.search.results.connect(self._on_results)
-        self.search.problem.connect(lambda message: self.report_problem(message, retry=self.retry))
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
 
     # -- building -------------------------------------------------------------------
     def _build(self) -> None:
+        """What the first frame shows. No `Qt.*` here: see the module docstring."""
         central = QWidget(self)
         central.setObjectName("Central")
         outer = QVBoxLayout(central)
@@ -140,7 +191,6 @@ class MainWindow(QMainWindow):
         saved_kind = self.settings.get("search.kind")
         index = self.kind_filter.findData(saved_kind)
         self.kind_filter.setCurrentIndex(index if index >= 0 else 0)
-        self.kind_filter.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         bar_layout.addWidget(self.search_box, 1)
         bar_layout.addWidget(self.kind_filter, 0)
@@ -153,13 +203,10 @@ class MainWindow(QMainWindow):
         notice_layout.setSpacing(8)
         self.notice = QLabel(notice_row)
         self.notice.setObjectName("Notice")
-        self.notice.setTextFormat(Qt.TextFormat.RichText)
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Search notice")
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.count_label = QLabel(notice_row)
         self.count_label.setObjectName("Count")
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         notice_layout.addWidget(self.notice, 1)
         notice_layout.addWidget(self.count_label, 0)
         # The row keeps its height whether or not there is a notice: the list never jumps.
@@ -169,7 +216,10 @@ class MainWindow(QMainWindow):
         self.notice.hide()
         outer.addWidget(notice_row)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        # QSplitter(parent) would make PySide6 check the QSplitter(Qt.Orientation, …)
+        # overload and so create the Qt namespace; the keyword form does not. Horizontal
+        # is QSplitter's default orientation.
+        self.splitter = QSplitter(parent=central)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
@@ -180,25 +230,20 @@ class MainWindow(QMainWindow):
         self.results.setAccessibleName("Search results")
         self.results.setAccessibleDescription("Cards matching the search. Enter or click opens one.")
         self.results.setModel(self.model)
-        self.results.setItemDelegate(ResultDelegate(self.results))
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setUniformItemSizes(True)
-        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setMouseTracking(True)
-        self.results.setFrameShape(QFrame.Shape.NoFrame)
-        # Clicking a result must not take the keyboard away from the search box.
-        self.results.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.results.setMinimumWidth(220)
         self.results.setMinimumHeight(120)
 
-        self.card_view = CardView(self.splitter)
-        self.card_view.setFrameShape(QFrame.Shape.NoFrame)
-        self.card_view.setMinimumWidth(240)
-        self.card_view.setMinimumHeight(160)
+        # The card pane: an empty stand-in, styled like the card view, until the card
+        # view (a QTextBrowser, and the renderer's module) is built after the first paint.
+        self._card_pane: QWidget | None = QFrame(self.splitter)
+        self._card_pane.setObjectName("CardPane")
+        self._card_pane.setMinimumWidth(240)
+        self._card_pane.setMinimumHeight(160)
 
         self.splitter.addWidget(self.results)
-        self.splitter.addWidget(self.card_view)
+        self.splitter.addWidget(self._card_pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         outer.addWidget(self.splitter, 1)
@@ -209,13 +254,13 @@ class MainWindow(QMainWindow):
         status.setSizeGripEnabled(False)
         self.status_label = QLabel(status)
         self.status_label.setObjectName("StatusText")
+        # Built now although hidden: the status bar's height counts them.
         self.problem_label = QLabel(status)
         self.problem_label.setObjectName("Problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.hide()
         self.retry_button = QPushButton("Retry", status)
         self.retry_button.setObjectName("RetryButton")
-        self.retry_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.retry_button.setAccessibleName("Retry")
         self.retry_button.hide()
         # A problem takes the place of the status text (it matters more) until it is cleared.
@@ -223,10 +268,93 @@ class MainWindow(QMainWindow):
         status.addWidget(self.problem_label, 1)
         status.addPermanentWidget(self.retry_button, 0)
 
+        self.search_box.setFocus()  # Qt.FocusReason.OtherFocusReason, the default
+
+    def _build_results(self) -> None:
+        """After the first paint, first: what showing the results needs."""
+        from PySide6.QtWidgets import QAbstractItemView
+
+        from workaid.ui.delegate import ResultDelegate
+
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.results.setItemDelegate(ResultDelegate(self.results))
+        self.results.setFrameShape(QFrame.Shape.NoFrame)  # the stylesheet draws no frame anyway
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Clicking a result must not take the keyboard away from the search box.
+        self.results.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._sync_orientation()
+
+    @Slot()
+    def _build_rest(self) -> None:
+        """After the first results: the card view and the keyboard handling."""
+        if self._rest_built or self._shut:
+            return
+        self._rest_built = True
+        self.kind_filter.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.search_box.setClearButtonEnabled(True)
+        view = self.card_view  # built now if nothing asked for it yet
+        # Typing while the list has focus goes to the search box.
+        self.results.installEventFilter(self)
         self.setTabOrder(self.search_box, self.kind_filter)
         self.setTabOrder(self.kind_filter, self.results)
-        self.setTabOrder(self.results, self.card_view)
-        self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.setTabOrder(self.results, view)
+        self._connect_keys()
+
+    @property
+    def card_view(self) -> CardView:
+        """The card view; built on first use (normally once the first results are painted)."""
+        view = self._card_view
+        if view is None:
+            view = self._build_card_view()
+        return view
+
+    def _build_card_view(self) -> CardView:
+        from workaid.ui.card_view import CardView
+
+        view = CardView()
+        view.setFrameShape(QFrame.Shape.NoFrame)
+        view.setMinimumWidth(240)
+        view.setMinimumHeight(160)
+        view.set_compact(self._compact)
+        if self._card_message is not None:
+            view.show_empty(self._card_message)
+        self._card_view = view
+        pane, self._card_pane = self._card_pane, None
+        index = self.splitter.indexOf(pane) if pane is not None else -1
+        if index >= 0:
+            self.splitter.replaceWidget(index, view)  # same place, same size
+            pane.deleteLater()
+        else:
+            self.splitter.addWidget(view)
+        self.splitter.setStretchFactor(self.splitter.indexOf(view), 3)  # the stretch lives on the widget
+        view.cardLinkActivated.connect(lambda cid: self.open_card(cid, keep_focus=False))
+        # Typing while the card has focus goes to the search box.
+        view.installEventFilter(self)
+        return view
+
+    @property
+    def search(self) -> SearchController:
+        """The search thread's controller; started right after the first paint, or on first use."""
+        if self._search is None:
+            from workaid.ui.search_worker import SearchController
+
+            self._search = SearchController(self.library.store.path, limit=self.settings.get("search.limit"), parent=self)
+            self._search.results.connect(self._on_results)
+            self._search.problem.connect(self._on_search_problem)
+            if self._shut:
+                self._search.shutdown()  # a closed window searches no more
+        return self._search
+
+    def _show_card_empty(self, message: str | None = None) -> None:
+        if self._card_view is None:
+            self._card_message = message
+        else:
+            self._card_view.show_empty(message)
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_query_changed)
@@ -235,9 +363,12 @@ class MainWindow(QMainWindow):
         self.kind_filter.currentIndexChanged.connect(self._on_kind_changed)
         self.results.clicked.connect(self._on_result_clicked)
         self.results.activated.connect(self._on_result_activated)
-        self.card_view.cardLinkActivated.connect(lambda cid: self.open_card(cid, keep_focus=False))
         self.notice.linkActivated.connect(self._on_notice_link)
         self.retry_button.clicked.connect(self._on_retry_clicked)
+
+    def _connect_keys(self) -> None:
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         for key in FOCUS_KEYS:
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -248,25 +379,55 @@ class MainWindow(QMainWindow):
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WindowShortcut)
         escape.activated.connect(self._on_escape)
-        # Typing while the list or the card has focus goes to the search box.
-        self.results.installEventFilter(self)
-        self.card_view.installEventFilter(self)
 
     # -- start-up -------------------------------------------------------------------
     def start(self) -> None:
-        """Run the first search and bring the content up to date, both off the GUI thread."""
-        self.refresh_status()
-        self._run_search()
-        self.load_bundled_if_needed()
+        """Show the content status; the rest follows the first paint (see the module docstring).
+
+        An empty library starts loading the bundled pack at once."""
+        status = self.refresh_status()
+        if status is None or status.count == 0:
+            self.load_bundled_if_needed()
+        QTimer.singleShot(FINISH_FALLBACK_MS, self, self._finish_startup)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self._finish_startup)
+
+    @Slot()
+    def _finish_startup(self) -> None:
+        """Right after the first paint: the first search, and what showing its results needs."""
+        if self._finished or self._shut:
+            return
+        self._finished = True
+        self._run_search()  # the search thread works while the delegate is built
+        self._build_results()
+        # The rest once the first results are on screen (see eventFilter), or after a while.
+        QTimer.singleShot(REST_FALLBACK_MS, self, self._build_rest)
+        QTimer.singleShot(BACKGROUND_FALLBACK_MS, self, self._start_background)
+
+    @Slot()
+    def _start_background(self) -> None:
+        """Once the first results are painted: check the bundled content, warm up the renderer."""
+        if self._background_started or self._shut:
+            return
+        self._background_started = True
+        if not self._bundled_started:
+            self.load_bundled_if_needed()
+        self.warm_up_later()
+        self.ready.emit()
 
     def load_bundled_if_needed(self) -> None:
         if self._loading:
             return
         self._loading = True
+        self._bundled_started = True
         data_dir, bundled = self.library.data_dir, self.library.bundled
         if self.library.store.count() == 0:
             self.status_label.setText("Loading the bundled content pack…")
-            self.card_view.show_empty("Loading the cards…")
+            self._show_card_empty("Loading the cards…")
 
         def job():
             # Its own Library (own connection): the GUI thread's connection is never shared.
@@ -284,8 +445,8 @@ class MainWindow(QMainWindow):
             log.info("bundled content loaded: %s", report)
             self.library.searcher.invalidate()
             self.search.resubmit()
-            if self.card_view.card is None:
-                self.card_view.show_empty()
+            if self._card_view is None or self._card_view.card is None:
+                self._show_card_empty()
         self.refresh_status()
 
     def _on_bundled_failed(self, exc: BaseException) -> None:
@@ -303,14 +464,10 @@ class MainWindow(QMainWindow):
             raise exc
 
     def warm_up_later(self) -> None:
-        """After the first paint: import the renderer on a worker so the first card opens at once."""
-        self.tasks.run(warm_up, None, lambda e: log.warning("renderer warm-up failed: %r", e))
+        """Import the renderer on a worker so the first card opens at once."""
+        from workaid.ui.card_view import warm_up
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            QTimer.singleShot(0, self.warm_up_later)
+        self.tasks.run(warm_up, None, lambda e: log.warning("renderer warm-up failed: %r", e))
 
     # -- searching ------------------------------------------------------------------
     def current_kind(self) -> str:
@@ -335,8 +492,21 @@ class MainWindow(QMainWindow):
             self.results.setCurrentIndex(self.model.index(0, 0))
             self.results.scrollToTop()
         self._show_notice(response)
+        if not self._background_started and self._results_viewport is None:
+            # Background work starts once these results are on screen (see eventFilter).
+            self._results_viewport = self.results.viewport()
+            self._results_viewport.installEventFilter(self)
+
+    @Slot(str)
+    def _on_search_problem(self, message: str) -> None:
+        self.report_problem(message, retry=self.retry)
+        if not self._background_started:
+            QTimer.singleShot(0, self, self._build_rest)
+            QTimer.singleShot(0, self, self._start_background)
 
     def _show_notice(self, response: Response) -> None:
+        import html  # not before the first paint: ~2 ms to import
+
         q = html.escape(" ".join(response.query.split()))
         n = len(response.results)
         if response.mode == "corrected" and response.suggestion:
@@ -408,7 +578,14 @@ class MainWindow(QMainWindow):
         self.results.scrollTo(index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and watched in (self.results, self.card_view):
+        if watched is self._results_viewport and event.type() == QEvent.Type.Paint:
+            # The first results are on screen: now the card view, then the background work.
+            watched.removeEventFilter(self)
+            self._results_viewport = None
+            QTimer.singleShot(0, self, self._build_rest)
+            QTimer.singleShot(0, self, self._start_background)
+            return False
+        if event.type() == QEvent.Type.KeyPress and watched in (self.results, self._card_view):
             e: QKeyEvent = event  # type: ignore[assignment]
             mods = e.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
             text = e.text()
@@ -459,11 +636,15 @@ class MainWindow(QMainWindow):
         return True
 
     # -- status and problems ------------------------------------------------------------
-    def refresh_status(self) -> None:
+    def refresh_status(self) -> Status | None:
+        """Show where the content came from; returns that status (None: it could not be read)."""
         try:
-            self.status_label.setText(self.library.status().describe())
+            status = self.library.status()
         except EnvironmentProblem as e:
             self.report_problem(str(e), retry=self.retry)
+            return None
+        self.status_label.setText(status.describe())
+        return status
 
     def report_problem(self, message: str, retry: Callable[[], None] | None = None) -> None:
         """A calm message in the status bar, with Retry when retrying can help."""
@@ -495,8 +676,8 @@ class MainWindow(QMainWindow):
         self.load_bundled_if_needed()
         self.refresh_status()
         self.search.resubmit()
-        if self.card_view.card is not None:
-            self.open_card(self.card_view.card.id, keep_focus=True)
+        if self._card_view is not None and self._card_view.card is not None:
+            self.open_card(self._card_view.card.id, keep_focus=True)
 
     # -- layout ---------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -513,23 +694,42 @@ class MainWindow(QMainWindow):
         self._apply_orientation(event.size().width())
 
     def _apply_orientation(self, width: int) -> None:
-        wanted = Qt.Orientation.Vertical if width < NARROW_WIDTH else Qt.Orientation.Horizontal
-        current = self.splitter.orientation()
-        if wanted == current and wanted in self._sized:
+        # A wide window before the first paint needs no Qt enum: the splitter starts horizontal.
+        narrow = width < NARROW_WIDTH
+        if narrow == self._narrow and narrow in self._sized:
             return
-        if wanted != current and current in self._sized:
-            self._split_states[current] = self.splitter.saveState()
-        self.splitter.setOrientation(wanted)
-        self.card_view.set_compact(wanted == Qt.Orientation.Vertical)
-        self._sized.add(wanted)
-        saved = self._split_states.get(wanted)
+        if narrow != self._narrow:
+            if self._narrow in self._sized:
+                self._split_states[self._narrow] = self.splitter.saveState()
+            self._narrow = narrow
+            self.splitter.setOrientation(self._orientation())
+        self._set_compact(narrow)
+        self._sized.add(narrow)
+        saved = self._split_states.get(narrow)
         if saved is not None and not saved.isEmpty() and self.splitter.restoreState(saved):
-            self.splitter.setOrientation(wanted)  # the saved state carries its own orientation
+            # The saved state carries its own orientation; it is set back at once, or
+            # (before the first paint) by _finish_startup: saved states are stored per
+            # orientation, so only a hand-edited preferences file gets this far.
+            if self._finished:
+                self._sync_orientation()
             return
-        QTimer.singleShot(0, self._default_split)
+        QTimer.singleShot(0, self, self._default_split)
 
+    def _orientation(self) -> Qt.Orientation:
+        return Qt.Orientation.Vertical if self._narrow else Qt.Orientation.Horizontal
+
+    def _sync_orientation(self) -> None:
+        if self.splitter.orientation() != self._orientation():
+            self.splitter.setOrientation(self._orientation())
+
+    def _set_compact(self, compact: bool) -> None:
+        self._compact = compact
+        if self._card_view is not None:
+            self._card_view.set_compact(compact)
+
+    @Slot()
     def _default_split(self) -> None:
-        if self.splitter.orientation() == Qt.Orientation.Horizontal:
+        if not self._narrow:
             total = max(self.splitter.width(), 2)
             first = int(total * 0.4)
         else:
@@ -540,9 +740,9 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.set("window.geometry", _b64(self.saveGeometry()))
         self.settings.set("window.state", _b64(self.saveState()))
-        self._split_states[self.splitter.orientation()] = self.splitter.saveState()
-        h = self._split_states.get(Qt.Orientation.Horizontal)
-        v = self._split_states.get(Qt.Orientation.Vertical)
+        self._split_states[self._narrow] = self.splitter.saveState()
+        h = self._split_states.get(False)
+        v = self._split_states.get(True)
         if h is not None and not h.isEmpty():
             self.settings.set("window.splitter", _b64(h))
         if v is not None and not v.isEmpty():
@@ -566,5 +766,6 @@ class MainWindow(QMainWindow):
         if self._shut:
             return
         self._shut = True
-        self.search.shutdown()
+        if self._search is not None:
+            self._search.shutdown()
         self.tasks.close()

@@ -4,13 +4,23 @@ exposes what workaid.core.search returned, under named roles."""
 from __future__ import annotations
 
 import datetime as dt
-import html
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex
 
-from workaid.core.search import Response, Result
+from workaid.ui.lazy import LazyQt
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+    from workaid.core.search import Response, Result
+else:
+    Qt = LazyQt(globals())  # the model is built before the first paint; see workaid.ui.lazy
 
 _ROOT = QModelIndex()
+# Fixed values of Qt.ItemDataRole, spelled out so that defining the model needs no Qt enum.
+_DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
+_USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
 
 KIND_LABELS = {
     "guideline": "Guideline",
@@ -47,19 +57,17 @@ def human_date(date: dt.date) -> str:
 class ResultsModel(QAbstractListModel):
     """The results of the latest search, one row per card."""
 
-    IdRole = Qt.ItemDataRole.UserRole + 1
-    TitleRole = Qt.ItemDataRole.UserRole + 2
-    KindRole = Qt.ItemDataRole.UserRole + 3
-    TagsRole = Qt.ItemDataRole.UserRole + 4
-    SummaryRole = Qt.ItemDataRole.UserRole + 5
-    SnippetRole = Qt.ItemDataRole.UserRole + 6
-    StaleRole = Qt.ItemDataRole.UserRole + 7
-    ReviewByRole = Qt.ItemDataRole.UserRole + 8
-    SnippetPartsRole = Qt.ItemDataRole.UserRole + 9
+    IdRole = _USER_ROLE + 1
+    TitleRole = _USER_ROLE + 2
+    KindRole = _USER_ROLE + 3
+    TagsRole = _USER_ROLE + 4
+    SummaryRole = _USER_ROLE + 5
+    SnippetRole = _USER_ROLE + 6
+    StaleRole = _USER_ROLE + 7
+    ReviewByRole = _USER_ROLE + 8
+    SnippetPartsRole = _USER_ROLE + 9
 
     _ROLE_NAMES = {
-        Qt.ItemDataRole.DisplayRole: b"display",
-        Qt.ItemDataRole.ToolTipRole: b"toolTip",
         IdRole: b"id",
         TitleRole: b"title",
         KindRole: b"kind",
@@ -108,14 +116,15 @@ class ResultsModel(QAbstractListModel):
         return len(self._results)
 
     def roleNames(self) -> dict[int, QByteArray]:
-        return {int(k): QByteArray(v) for k, v in self._ROLE_NAMES.items()}
+        names = {Qt.ItemDataRole.DisplayRole: b"display", Qt.ItemDataRole.ToolTipRole: b"toolTip", **self._ROLE_NAMES}
+        return {int(k): QByteArray(v) for k, v in names.items()}
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY_ROLE):
         if not index.isValid() or index.parent().isValid() or index.column() != 0:
             return None
         row = index.row()
@@ -133,7 +142,9 @@ class ResultsModel(QAbstractListModel):
         if role == self.SummaryRole:
             return r.summary
         if role == self.SnippetRole:
-            return r.snippet.marked("<b>", "</b>", html.escape)
+            from html import escape  # not at start-up: ~2 ms to import
+
+            return r.snippet.marked("<b>", "</b>", escape)
         if role == self.SnippetPartsRole:
             return r.snippet.parts
         if role == self.StaleRole:
@@ -153,11 +164,13 @@ class ResultsModel(QAbstractListModel):
 
     @staticmethod
     def _tooltip(r: Result, stale: bool) -> str:
-        lines = [f"<b>{html.escape(r.title)}</b>", html.escape(kind_label(r.kind))]
+        from html import escape
+
+        lines = [f"<b>{escape(r.title)}</b>", escape(kind_label(r.kind))]
         if r.summary:
-            lines.append(html.escape(r.summary))
+            lines.append(escape(r.summary))
         if r.tags:
-            lines.append("Tags: " + html.escape(", ".join(r.tags)))
+            lines.append("Tags: " + escape(", ".join(r.tags)))
         date = review_date(r.review_by)
         if date:
             when = human_date(date)
