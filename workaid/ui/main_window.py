@@ -417,6 +417,7 @@ class MainWindow(QMainWindow):
         if not self._bundled_started:
             self.load_bundled_if_needed()
         self.warm_up_later()
+        self._start_sync()
         self.ready.emit()
 
     def load_bundled_if_needed(self) -> None:
@@ -635,6 +636,44 @@ class MainWindow(QMainWindow):
         log.info("opened card %s", card_id)
         return True
 
+    # -- shared-folder sync -------------------------------------------------------------
+    def _start_sync(self) -> None:
+        """Poll the configured shared folder in the background (nothing if none is set)."""
+        from workaid.ui.sync_poller import SyncPoller
+
+        self.sync_label = QLabel(self.statusBar())
+        self.sync_label.setObjectName("SyncStatus")
+        self.sync_label.setAccessibleName("Shared content status")
+        self.sync_label.hide()
+        self.statusBar().addPermanentWidget(self.sync_label, 0)
+        self.sync = SyncPoller(self.tasks, self.library.data_dir, self.library.bundled, self)
+        self.sync.applied.connect(self._on_sync_applied)
+        self.sync.checked.connect(self._refresh_sync_status)
+        self.sync.start()
+
+    def _on_sync_applied(self, result) -> None:
+        self.library.searcher.invalidate()
+        self.search.resubmit()
+        self.refresh_status()
+        if self._card_view is not None and self._card_view.card is not None:
+            self.open_card(self._card_view.card.id, keep_focus=True)
+
+    def _refresh_sync_status(self) -> None:
+        """Serial, publisher and last check, or exactly why the last check failed."""
+        from workaid.core.sync import sync_status
+
+        if not self.sync.configured:
+            self.sync_label.hide()
+            return
+        status = sync_status(self.library)
+        text = status.describe()
+        self.sync_label.setText(text if len(text) <= 90 else text[:87] + "…")
+        self.sync_label.setToolTip(text)
+        self.sync_label.setProperty("problem", bool(status.last_error))
+        self.sync_label.style().unpolish(self.sync_label)
+        self.sync_label.style().polish(self.sync_label)
+        self.sync_label.show()
+
     # -- status and problems ------------------------------------------------------------
     def refresh_status(self) -> Status | None:
         """Show where the content came from; returns that status (None: it could not be read)."""
@@ -766,6 +805,8 @@ class MainWindow(QMainWindow):
         if self._shut:
             return
         self._shut = True
+        if getattr(self, "sync", None) is not None:
+            self.sync.stop()
         if self._search is not None:
             self._search.shutdown()
         self.tasks.close()

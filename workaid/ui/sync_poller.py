@@ -1,0 +1,88 @@
+"""Polling the shared folder in the background and telling the window what happened.
+
+Each poll runs on a worker (never the GUI thread: a share can hang) with its own
+Library connection, and re-reads the configuration, so IT can point a running desk
+at a share or change keys without a restart. Polls never overlap; a stuck read ends
+at the share's time limit and the next tick tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from workaid.core.config import POLL_DEFAULT
+from workaid.core.errors import WorkAidError
+
+log = logging.getLogger("workaid.ui.sync")
+
+NOT_CONFIGURED = "not-configured"
+
+
+def _poll(data_dir: Path, bundled: Path | None):
+    """One poll, on a worker thread: (poll_seconds, SyncResult | NOT_CONFIGURED)."""
+    from workaid.core.config import load_config
+    from workaid.core.library import Library
+    from workaid.core.share import open_share
+    from workaid.core.sync import Syncer, trusted_keys
+
+    config = load_config()
+    if not config.share:
+        return config.poll_seconds, NOT_CONFIGURED
+    lib = Library(data_dir, bundled)
+    try:
+        return config.poll_seconds, Syncer(lib, open_share(config.share), trusted_keys(config.trusted_keys)).sync_once()
+    finally:
+        lib.close()
+
+
+class SyncPoller(QObject):
+    applied = Signal(object)  # a SyncResult that changed the content
+    checked = Signal()  # after every poll that reached a verdict (ok, failed or not configured)
+    failed = Signal(str)  # why the last poll failed; the last good content stays
+
+    def __init__(self, tasks, data_dir: Path, bundled: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.data_dir = data_dir
+        self.bundled = bundled
+        self.configured = False
+        self.busy = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_DEFAULT * 1000)
+        self._timer.timeout.connect(self.poll_now)
+
+    def start(self) -> None:
+        self.poll_now()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def poll_now(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        data_dir, bundled = self.data_dir, self.bundled
+        self.tasks.run(lambda: _poll(data_dir, bundled), self._on_done, self._on_error)
+
+    def _on_done(self, outcome) -> None:
+        self.busy = False
+        poll_seconds, result = outcome
+        if self._timer.interval() != poll_seconds * 1000:
+            self._timer.setInterval(poll_seconds * 1000)
+        self.configured = result != NOT_CONFIGURED
+        if self.configured and result.changed:
+            log.info("%s", result.describe())
+            self.applied.emit(result)
+        self.checked.emit()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.busy = False
+        if not isinstance(exc, WorkAidError):
+            raise exc  # a bug: the crash reporter logs it with its traceback
+        self.configured = True
+        self.failed.emit(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        self.checked.emit()
