@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from workaid.core.errors import EnvironmentProblem, SchemaTooNew, WorkAidError
+from workaid.core.errors import EnvironmentProblem, WorkAidError
+from workaid.core.schema import ensure_current, version_of
 from workaid.core.fileio import atomic_write
 
 if TYPE_CHECKING:
@@ -178,28 +179,14 @@ class EscalationLog:
 
     # -- schema ----------------------------------------------------------------------
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version_of(self.conn)
 
     def _ensure_schema(self, version: int) -> None:
-        if version > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"The escalation log {self.path} was written by a newer WorkAid (schema {version}; "
-                f"this version knows {SCHEMA_VERSION}). Update WorkAid, or start it with another --data-dir."
-            )
-        if version < SCHEMA_VERSION:
-            self.migrate()
+        self.migrate()
 
     def migrate(self) -> None:
-        """Bring the schema up to date, each step in its own transaction."""
-        db = self.db
-        db.enable_wal()
-        with self._lock:
-            for target in range(self.schema_version() + 1, SCHEMA_VERSION + 1):
-                log.info("migrating %s to schema %d", self.path, target)
-                with db.atomic():
-                    for statement in _MIGRATIONS[target]:
-                        db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {target}")
+        """Refuse a log from a newer WorkAid; bring an older one up to date, step by step."""
+        ensure_current(self.conn, lambda: self.db, _MIGRATIONS, self._lock, self.path, "escalation log")
 
     @property
     def db(self) -> sqlite_utils.Database:

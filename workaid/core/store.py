@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from workaid.core.errors import EnvironmentProblem, SchemaTooNew
+from workaid.core.errors import EnvironmentProblem
+from workaid.core.schema import ensure_current, version_of
 from workaid.core.text import fold
 
 if TYPE_CHECKING:
@@ -176,29 +177,11 @@ class Store:
 
     # -- schema -----------------------------------------------------------
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version_of(self.conn)
 
     def _ensure_schema(self) -> None:
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"The content database {self.path} was written by a newer WorkAid (schema {version}; "
-                f"this version knows {SCHEMA_VERSION}). Update WorkAid, or start it with another --data-dir."
-            )
-        if version < SCHEMA_VERSION:
-            self.migrate()
-
-    def migrate(self) -> None:
-        """Bring the schema up to date, each step in its own transaction."""
-        db = self.db
-        db.enable_wal()
-        with self._write_lock:
-            for target in range(self.schema_version() + 1, SCHEMA_VERSION + 1):
-                log.info("migrating %s to schema %d", self.path, target)
-                with db.atomic():
-                    for statement in _split_sql(_MIGRATIONS[target]):
-                        db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {target}")
+        steps = {n: _split_sql(sql) for n, sql in _MIGRATIONS.items()}
+        ensure_current(self.conn, lambda: self.db, steps, self._write_lock, self.path, "content database")
 
     @property
     def db(self) -> sqlite_utils.Database:
