@@ -166,7 +166,6 @@ def test_hanging_share_times_out_and_keeps_the_cards(rig):
         rig.sync_fails("did not answer within 0.3 s")
         last_good(rig)
     finally:
-        fd = os.open(pointer, os.O_WRONLY | os.O_NONBLOCK) if False else None  # noqa: F841
         threading.Thread(target=lambda: open(pointer, "wb").close(), daemon=True).start()  # release the stuck reader
     pointer.unlink()
     pointer.write_bytes(saved)
