@@ -30,7 +30,8 @@ def test_narrow_window_puts_the_card_under_the_results(library, make_window, qtb
     w = make_window(library, size=(480, 900))
     qtbot.waitUntil(lambda: w.width() == 480)
     assert w.splitter.orientation() == Qt.Orientation.Vertical
-    assert w.splitter.widget(0) is w.results and w.splitter.widget(1) is w.card_view
+    # w.card_view first: it is built on first use if the first results are not painted yet.
+    assert w.card_view is w.splitter.widget(1) and w.splitter.widget(0) is w.results
     qtbot.waitUntil(lambda: min(w.splitter.sizes()) > 100)
 
     w.resize(1280, 800)

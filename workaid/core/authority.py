@@ -428,6 +428,12 @@ def money(amount: Decimal, unit: str, short: bool = False) -> str:
     return f"{number} {unit}"
 
 
+def unit_symbol(unit: str) -> str:
+    """What to show by an amount field: £ for GBP, else the unit itself (CHF, credits)."""
+    unit = str(unit).strip()
+    return _CURRENCY.get(unit.upper(), unit)
+
+
 def _plain_number(d: Decimal) -> str:
     return f"{d:f}"
 
@@ -451,6 +457,23 @@ def format_decision(decision: Decision) -> str:
     if decision.ignored_facts:
         lines.append(f"Not a condition on this card (ignored): {', '.join(decision.ignored_facts)}.")
     return "\n".join(lines)
+
+
+def headline(d: Decision) -> str:
+    """The answer in one sentence, e.g. 'Needs a senior-rep: £20.00 is beyond what you may grant; …'."""
+    return _headline(d)
+
+
+def verdict_label(d: Decision) -> str:
+    """The answer in three or four words, for a badge: 'Within your discretion', 'Needs a senior rep', 'Escalate to supervisor'."""
+    who = d.who.replace("-", " ")
+    if d.unlimited:
+        return "Within your authority"
+    if d.verdict == "within":
+        return "Within your discretion"
+    if d.verdict == "senior":
+        return f"Needs a {who}"
+    return f"Escalate to {who}"
 
 
 def _headline(d: Decision) -> str:

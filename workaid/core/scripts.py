@@ -140,3 +140,60 @@ def placeholder_help(fields: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(ph, Mapping):
         return {}
     return {str(k): str(v).strip() for k, v in ph.items()}
+
+
+# -- what gets pasted ------------------------------------------------------------------
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_SAY = re.compile(r"^say\b", re.I)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a script card: its heading and the Markdown under it."""
+
+    title: str
+    markdown: str
+
+
+def say_sections(body: str) -> list[Section]:
+    """The parts of a script that are said or pasted to the customer: every section whose
+    heading starts with "Say" (e.g. "## Say — callback"), in order, up to the next heading
+    of the same or a higher level. Empty when the card has none."""
+    if not isinstance(body, str):
+        return []
+    out: list[Section] = []
+    title: str | None = None
+    level = 0
+    lines: list[str] = []
+    fenced = False
+
+    def close() -> None:
+        if title is not None and "\n".join(lines).strip():
+            out.append(Section(title, "\n".join(lines).strip("\n") + "\n"))
+
+    for line in body.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        m = None if fenced else _HEADING.match(line)
+        if m and (title is None or len(m.group(1)) <= level):
+            close()
+            title, lines = None, []
+            if _SAY.match(m.group(2)):
+                title, level = m.group(2).strip(), len(m.group(1))
+            continue
+        if title is not None:
+            lines.append(line)
+    close()
+    return out
+
+
+def fill_for_copy(markdown_text: str, values: Mapping[str, Any] | None = None) -> Filled:
+    """`fill`, with `text` as plain text to paste (no Markdown marks such as ** or >).
+
+    The marks are taken out of the script before filling, so the values stay exactly
+    as typed (a name with an asterisk keeps it)."""
+    from workaid.core.render import plain_text
+
+    rich = fill(markdown_text, values)
+    plain = fill(plain_text(markdown_text if isinstance(markdown_text, str) else ""), values)
+    return Filled(text=plain.text, missing=rich.missing, html=rich.html, placeholders=rich.placeholders)

@@ -40,6 +40,12 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting("search.limit", int, 50, "How many results a search shows at most."),
         Setting("search.kind", str, "", "Kind filter last chosen ('' for all kinds)."),
+        Setting(
+            "desk.role",
+            str,
+            "rep",
+            "Your role for the authority check on cards with discretion limits (rep, senior-rep, supervisor, manager).",
+        ),
     )
 }
 

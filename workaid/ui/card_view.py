@@ -27,6 +27,7 @@ log = logging.getLogger("workaid.ui.card")
 # render.to_html shares one Markdown converter; the start-up warm-up runs it on a
 # background thread, so every UI call goes through this lock.
 _render_lock = threading.Lock()
+render_lock = _render_lock  # for other users of render.to_html on the GUI thread (a filled script)
 
 
 def card_html(markdown_text: str) -> str:
@@ -81,6 +82,10 @@ KEY_HINTS = (
     ("Enter", "open it here"),
     ("Esc", "clear the search"),
     ("Ctrl+K", "back to the search box from anywhere"),
+    ("Ctrl+T", "start or pause the call timer"),
+    ("Ctrl+Shift+E", "escalation checklist"),
+    ("Ctrl+H", "hand-off note"),
+    ("Ctrl+Shift+A", "abusive-caller protocol"),
 )
 
 
@@ -144,15 +149,27 @@ class CardView(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.refused_resources: list[str] = []  # every URL the document asked for (all refused)
         self.card: StoredCard | None = None
+        self._body_html: str | None = None  # a body shown in place of the card's own (show_body)
         self.show_empty()
 
     # -- content ----------------------------------------------------------------
     def show_card(self, card: StoredCard) -> None:
         self.card = card
+        self._body_html = None
         body = card_html(card.body)
         self.setHtml(header_html(card) + body)
         self.verticalScrollBar().setValue(0)
         self.setDocumentTitle(card.title)
+
+    def show_body(self, body_html: str) -> None:
+        """Show the open card with `body_html` (safe HTML, e.g. a script with its placeholders
+        filled in) in place of its own body; the scroll position stays where it is."""
+        if self.card is None:
+            return
+        self._body_html = body_html
+        position = self.verticalScrollBar().value()
+        self.setHtml(header_html(self.card) + body_html)
+        self.verticalScrollBar().setValue(position)
 
     def show_empty(self, message: str | None = None) -> None:
         self.card = None
@@ -169,7 +186,8 @@ class CardView(QTextBrowser):
         self.document().setDocumentMargin(12 if compact else 18)
         position = self.verticalScrollBar().value()
         if self.card is not None:
-            self.setHtml(header_html(self.card) + card_html(self.card.body))
+            body = self._body_html if self._body_html is not None else card_html(self.card.body)
+            self.setHtml(header_html(self.card) + body)
         else:
             self.setHtml(empty_html(getattr(self, "_empty_message", None)))
         self.verticalScrollBar().setValue(position)

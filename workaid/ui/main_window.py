@@ -13,7 +13,8 @@ Start-up (bench/startup.py measures process start to the first painted frame):
    search thread, and the delegate and the list's settings are put in.
 3. Once the first results are painted (`_build_rest`): the card view (and the
    renderer's module) takes the place of its empty pane, then the clear button,
-   shortcuts and tab order.
+   shortcuts and tab order; a moment later the escalation desk (`_build_desk`:
+   workaid.ui.desk, whose panels are built when a card first needs them).
 4. Then (`_start_background`): the bundled-content check and the renderer warm-up on
    worker threads; `ready` is emitted.
 
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from workaid.core.library import Status
     from workaid.core.search import Response
     from workaid.ui.card_view import CardView
+    from workaid.ui.desk.desk import Desk
     from workaid.ui.search_worker import SearchController
 else:
     Qt = LazyQt(globals())
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         self._compact = False
         self._search: SearchController | None = None
         self._results_viewport: QWidget | None = None  # watched for the first results' paint
+        self.desk: Desk | None = None  # the escalation desk (workaid.ui.desk), built by _build_desk
         self.tasks = Tasks(self)
 
         self._build()
@@ -304,6 +307,16 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.kind_filter, self.results)
         self.setTabOrder(self.results, view)
         self._connect_keys()
+        QTimer.singleShot(0, self, self._build_desk)
+
+    @Slot()
+    def _build_desk(self) -> None:
+        """Right after the card view: the escalation desk (call timer, panels over the card, its keys)."""
+        if self.desk is not None or self._shut:
+            return
+        from workaid.ui.desk import install
+
+        self.desk = install(self)
 
     @property
     def card_view(self) -> CardView:
@@ -809,4 +822,6 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         if self._search is not None:
             self._search.shutdown()
+        if self.desk is not None:
+            self.desk.shutdown()
         self.tasks.close()

@@ -1,0 +1,268 @@
+"""The abusive-caller protocol: first warning, final warning, then end or transfer.
+
+Ctrl+Shift+A opens it from anywhere. Each step shows its script (the "Say" part of
+script-abusive-first-warning, -final-warning, script-end-abusive-call, filled with
+what the rep typed this call) and is time-stamped when given; the record copies out
+for the call log. The order is enforced by workaid.core.escalation_log.AbusiveCallRecord.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+
+from workaid.core.cards import placeholders_in
+from workaid.core.desk import PROTOCOL_SCRIPTS, protocol_summary
+from workaid.core.escalation_log import AbusiveCallRecord, ProtocolError
+from workaid.core.scripts import fill_for_copy, say_sections
+from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, key_hint
+from workaid.ui.desk.models import ProtocolStepsModel
+
+if TYPE_CHECKING:
+    from workaid.ui.desk.desk import Desk
+
+_STEP_TITLES = {
+    "first-warning": "Step 1 — first warning",
+    "final-warning": "Step 2 — final warning",
+    "end-or-transfer": "Step 3 — end the call, or transfer",
+}
+
+
+class AbusivePanel(DeskPanel):
+    title = "Abusive-caller protocol"
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AbusivePanel")
+        self.desk = desk
+        self.record = AbusiveCallRecord(clock=desk.clock)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(8)
+        head = QHBoxLayout()
+        title = QLabel("Abusive-caller protocol", self)
+        title.setObjectName("DeskTitle")
+        self.started = QLabel(self)
+        self.started.setObjectName("DeskHint")
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.started)
+        outer.addLayout(head)
+
+        self.steps_model = ProtocolStepsModel(tz=lambda: self.desk.clock().tzinfo, parent=self)
+        self.steps = QListView(self)
+        self.steps.setObjectName("ProtocolSteps")
+        self.steps.setAccessibleName("Protocol steps")
+        self.steps.setModel(self.steps_model)
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.steps)
+
+        self.say_box = QFrame(self)
+        self.say_box.setObjectName("SayBox")
+        sb = QVBoxLayout(self.say_box)
+        sb.setContentsMargins(14, 10, 14, 10)
+        sb.setSpacing(4)
+        self.say_title = QLabel(self.say_box)
+        self.say_title.setObjectName("SayTitle")
+        self.say_title.setWordWrap(True)
+        self.say_text = QLabel(self.say_box)
+        self.say_text.setObjectName("SayText")
+        self.say_text.setWordWrap(True)
+        self.say_text.setAccessibleName("What to say")
+        self.say_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        sb.addWidget(self.say_title)
+        sb.addWidget(self.say_text)
+        outer.addWidget(self.say_box)
+
+        actions_box = QWidget(self)
+        actions = FlowLayout(actions_box, h_spacing=8, v_spacing=6)
+        self.give = QPushButton(actions_box)
+        self.give.setObjectName("PrimaryButton")
+        self.give.setAccessibleName("Warning given")
+        self.end = QPushButton("E  End the call", actions_box)
+        self.end.setObjectName("PrimaryButton")
+        self.end.setAccessibleName("End the call")
+        self.transfer = QPushButton(actions_box)
+        self.transfer.setObjectName("SecondaryButton")
+        self.transfer.setAccessibleName("Transfer to the duty supervisor")
+        self.harm = QPushButton("H  Threat of harm: alert the supervisor", actions_box)
+        self.harm.setObjectName("DangerButton")
+        self.harm.setAccessibleName("Threat of harm: alert the supervisor")
+        for b in (self.give, self.end, self.transfer, self.harm):
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            actions.addWidget(b)
+        outer.addWidget(actions_box)
+
+        self.log_view = QLabel(self)
+        self.log_view.setObjectName("RecordText")
+        self.log_view.setAccessibleName("Protocol record")
+        self.log_view.setWordWrap(True)
+        self.log_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        outer.addWidget(self.log_view)
+        self.keys = QLabel(self)
+        self.keys.setObjectName("KeyHints")
+        self.keys.setTextFormat(Qt.TextFormat.RichText)
+        self.keys.setWordWrap(True)
+        outer.addWidget(self.keys)
+        self.message = Message(self, "Protocol message")
+        outer.insertWidget(1, self.message)  # under the title: in view even when the panel scrolls
+
+        self.give.clicked.connect(self.give_warning)
+        self.end.clicked.connect(self.end_call)
+        self.transfer.clicked.connect(self.transfer_call)
+        self.harm.clicked.connect(self.alert_supervisor)
+        self.refresh()
+
+    # -- the card --------------------------------------------------------------------------
+    def show_card(self, card: Any) -> None:
+        self.refresh()
+
+    def new_call(self) -> None:
+        self.record = AbusiveCallRecord(clock=self.desk.clock)
+        self.message.clear_message()
+        self.refresh()
+
+    def focus_first(self) -> None:
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self, self.give, self.end, self.transfer, self.harm]
+
+    # -- steps --------------------------------------------------------------------------------
+    def _supervisor_desk(self) -> str:
+        ranked = self.desk.rank_contacts("supervisor")
+        return ranked[0].team if ranked and ranked[0].is_supervisor_desk else "the duty supervisor"
+
+    def _do(self, action) -> None:
+        try:
+            action()
+        except ProtocolError as e:
+            self.message.say(str(e), "error")
+            return
+        self.message.clear_message()
+        self.desk.session.protocol_note = protocol_summary(self.record, self.desk.clock().tzinfo)
+        self.refresh()
+
+    def give_warning(self) -> None:
+        nxt = self.record.next_step
+        if nxt == "first-warning":
+            self._do(self.record.first_warning)
+        elif nxt == "final-warning":
+            self._do(self.record.final_warning)
+        elif nxt == "end-or-transfer":
+            self.message.say("Both warnings are given: E ends the call, T transfers it.", "info")
+
+    def end_call(self) -> None:
+        self._do(self.record.end_call)
+
+    def transfer_call(self) -> None:
+        self._do(lambda: self.record.transfer(self._supervisor_desk()))
+
+    def alert_supervisor(self) -> None:
+        self._do(self.record.alert_supervisor)
+
+    # -- showing it -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        rec = self.record
+        nxt = rec.next_step
+        self.steps_model.set_record(rec.steps, nxt)
+        rows = self.steps_model.rowCount()
+        self.steps.setFixedHeight(sum(self.steps.sizeHintForRow(r) for r in range(rows)) + 2 * self.steps.frameWidth() + 2)
+        tz = self.desk.clock().tzinfo
+        if rec.steps:
+            self.started.setText(f"Started {rec.steps[0].at.astimezone(tz):%H:%M:%S}")
+        else:
+            self.started.setText("Follow the steps in order")
+        self.give.setVisible(nxt in ("first-warning", "final-warning"))
+        self.give.setText("⏎  First warning given" if nxt == "first-warning" else "⏎  Final warning given")
+        at_end = nxt == "end-or-transfer"
+        self.end.setVisible(at_end)
+        self.transfer.setVisible(at_end)
+        self.transfer.setText(f"T  Transfer to {self._supervisor_desk()}")
+        self.harm.setVisible(nxt is not None and not any(s.kind == "supervisor-alerted" for s in rec.steps))
+        if nxt is None:
+            self.say_title.setText("Done")
+            self.say_text.setText("Copy the record for the call log (Ctrl+Shift+C), add the abusive-contact marker, "
+                                  "tell the duty supervisor, and take five minutes away from the phone.")
+        else:
+            self.say_title.setText(_STEP_TITLES[nxt] + self._say_heading(nxt))
+            self.say_text.setText(self._say(nxt))
+        self.log_view.setText(rec.render(tz).rstrip("\n") if rec.steps else "")
+        self.log_view.setVisible(bool(rec.steps))
+        hints = []
+        if nxt in ("first-warning", "final-warning"):
+            hints.append(key_hint("Enter", "warning given"))
+        if at_end:
+            hints += [key_hint("E", "end the call"), key_hint("T", "transfer")]
+        if self.harm.isVisible():
+            hints.append(key_hint("H", "threat of harm"))
+        if rec.steps:
+            hints.append(key_hint("Ctrl+Shift+C", "copy the record"))
+        self.keys.setText(" &nbsp; ".join(hints))
+        self.setAccessibleDescription(f"{self.say_title.text()}. {self.say_text.text()}")
+        self.resized.emit()
+
+    def _section(self, step: str):
+        card = self.desk.card(PROTOCOL_SCRIPTS[step])
+        if card is None:
+            return None
+        sections = say_sections(card.body)
+        return sections[0] if sections else None
+
+    def _say_heading(self, step: str) -> str:
+        s = self._section(step)
+        if s is None:
+            return ""
+        detail = s.title.split("—", 1)[1].strip() if "—" in s.title else ""
+        return f": say {detail}" if detail else ""
+
+    def _say(self, step: str) -> str:
+        s = self._section(step)
+        if s is None:
+            return f"(The script {PROTOCOL_SCRIPTS[step]} is not in the library.)"
+        from workaid.ui.card_view import render_lock
+
+        values = self.desk.session.script_values(placeholders_in(s.markdown), PROTOCOL_SCRIPTS[step])
+        with render_lock:
+            return fill_for_copy(s.markdown, values).text
+
+    # -- keys ---------------------------------------------------------------------------------
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier
+        if mods != Qt.KeyboardModifier.NoModifier:
+            super().keyPressEvent(e)
+            return
+        key = e.key()
+        nxt = self.record.next_step
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.give_warning()
+        elif key == Qt.Key.Key_E and nxt == "end-or-transfer":
+            self.end_call()
+        elif key == Qt.Key.Key_T and nxt == "end-or-transfer":
+            self.transfer_call()
+        elif key == Qt.Key.Key_H and nxt is not None:
+            self.alert_supervisor()
+        elif e.text().isprintable() and e.text().strip():
+            keys = {"first-warning": "Enter (first warning given) or H", "final-warning": "Enter (final warning given) or H",
+                    "end-or-transfer": "E (end the call), T (transfer) or H"}.get(nxt or "", "Ctrl+Shift+C (copy the record)")
+            self.message.say(f"The protocol takes {keys} here; Ctrl+K goes back to the search.", "info")
+        else:
+            super().keyPressEvent(e)
+            return
+        e.accept()
+
+    def copy(self) -> bool:
+        if not self.record.steps:
+            self.message.say("Nothing to copy yet: no step has been taken.", "info")
+            return False
+        copy_to_clipboard(self.record.render(self.desk.clock().tzinfo))
+        self.message.say("Copied the protocol record for the call log.", "ok")
+        return True

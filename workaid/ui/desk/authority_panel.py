@@ -1,0 +1,403 @@
+"""The authority check over a guideline card with discretion limits.
+
+Answers as the rep types: within your discretion / needs a senior rep / escalate,
+the limit that decided it, and the most the rep may offer now. The rules are all in
+workaid.core.authority; this panel only collects the inputs and shows the Decision.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from workaid.core.authority import (
+    HISTORY,
+    STANDARD_ROLES,
+    AuthorityInputError,
+    Decision,
+    Discretion,
+    decide,
+    format_decision,
+    money,
+    unit_symbol,
+    verdict_label,
+)
+from workaid.core.desk import authority_summary
+from workaid.core.settings import Settings
+from workaid.ui.desk.common import DeskPanel, FlowLayout, set_tone
+
+MAX_REASONS = 3
+
+
+def human(name: str) -> str:
+    """'account-in-good-standing' -> 'Account in good standing'."""
+    text = name.replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+class FactBox(QCheckBox):
+    """One condition on the card: not checked yet (the start), yes, or no.
+
+    Y and N answer it directly, Delete puts it back to "not checked"; Space cycles."""
+
+    STATES = {Qt.CheckState.PartiallyChecked: "not checked", Qt.CheckState.Checked: "yes", Qt.CheckState.Unchecked: "no"}
+
+    def __init__(self, condition: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.condition = condition
+        self.setObjectName("FactBox")
+        self.setTristate(True)
+        self.setCheckState(Qt.CheckState.PartiallyChecked)
+        self.setAccessibleDescription("Y yes, N no, Delete not checked; Space cycles")
+        self.checkStateChanged.connect(self._relabel)
+        self._relabel()
+
+    def value(self) -> bool | None:
+        state = self.checkState()
+        if state == Qt.CheckState.PartiallyChecked:
+            return None
+        return state == Qt.CheckState.Checked
+
+    def set_value(self, value: bool | None) -> None:
+        self.setCheckState(
+            Qt.CheckState.PartiallyChecked if value is None else (Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+        )
+
+    def nextCheckState(self) -> None:  # noqa: N802 - Qt: click/Space cycles not checked -> yes -> no
+        order = [Qt.CheckState.PartiallyChecked, Qt.CheckState.Checked, Qt.CheckState.Unchecked]
+        self.setCheckState(order[(order.index(self.checkState()) + 1) % 3])
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        key = e.key()
+        if e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier:
+            super().keyPressEvent(e)
+            return
+        if key == Qt.Key.Key_Y:
+            self.set_value(True)
+        elif key == Qt.Key.Key_N:
+            self.set_value(False)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Question):
+            self.set_value(None)
+        else:
+            super().keyPressEvent(e)
+            return
+        e.accept()
+
+    def _relabel(self, *_: Any) -> None:
+        state = self.STATES[self.checkState()]
+        self.setText(f"{human(self.condition)}: {state}")
+        self.setAccessibleName(f"{human(self.condition)} — {state}")
+        self.setProperty("state", state.replace(" ", "-"))
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class AuthorityPanel(DeskPanel):
+    title = "Authority check"
+
+    def __init__(self, settings: Settings, on_decision: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AuthorityPanel")
+        self.settings = settings
+        self._on_decision = on_decision
+        self.card: Any = None
+        self.discretion: Discretion | None = None
+        self.decision: Decision | None = None
+        self._inputs: dict[str, tuple[str, dict[str, bool | None], int]] = {}  # per card, for this call
+        self._loading = False
+        self.facts: list[FactBox] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(8)
+
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        title = QLabel("Authority check", self)
+        title.setObjectName("DeskTitle")
+        self.hint = QLabel("Alt+A amount · Tab to the facts · Y / N answers a fact", self)
+        self.hint.setObjectName("DeskHint")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(title, 0)
+        head.addWidget(self.hint, 1)
+        outer.addLayout(head)
+
+        inputs = QWidget(self)
+        flow = FlowLayout(inputs, h_spacing=14, v_spacing=6)
+        # Amount
+        amount_box = QWidget(inputs)
+        al = QHBoxLayout(amount_box)
+        al.setContentsMargins(0, 0, 0, 0)
+        al.setSpacing(6)
+        self.amount = QLineEdit(amount_box)
+        self.amount.setObjectName("AmountEdit")
+        self.amount.setAccessibleName("Amount asked for")
+        self.amount.setPlaceholderText("e.g. 12.50")
+        self.amount.setMaxLength(40)
+        self.amount.setFixedWidth(110)
+        amount_label = QLabel("&Amount", amount_box)
+        amount_label.setBuddy(self.amount)
+        self.unit = QLabel("£", amount_box)
+        self.unit.setObjectName("UnitLabel")
+        al.addWidget(amount_label)
+        al.addWidget(self.unit)
+        al.addWidget(self.amount)
+        flow.addWidget(amount_box)
+        # Times used
+        used_box = QWidget(inputs)
+        ul = QHBoxLayout(used_box)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.setSpacing(6)
+        self.used = QComboBox(used_box)
+        self.used.setObjectName("UsedCombo")
+        self.used.setAccessibleName("Times already had in the period")
+        self.used.setAccessibleDescription(
+            "How many times this customer already had this in the card's period: type 0, 1, 2…, or N for not checked"
+        )
+        self.used_label = QLabel("Had it &before", used_box)
+        self.used_label.setBuddy(self.used)
+        ul.addWidget(self.used_label)
+        ul.addWidget(self.used)
+        self.used_box = used_box
+        flow.addWidget(used_box)
+        # Role
+        role_box = QWidget(inputs)
+        rl = QHBoxLayout(role_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.setSpacing(6)
+        self.role = QComboBox(role_box)
+        self.role.setObjectName("RoleCombo")
+        self.role.setAccessibleName("Your role")
+        self.role.setAccessibleDescription("Remembered for next time")
+        role_label = QLabel("&Role", role_box)
+        role_label.setBuddy(self.role)
+        rl.addWidget(role_label)
+        rl.addWidget(self.role)
+        flow.addWidget(role_box)
+        outer.addWidget(inputs)
+
+        self.facts_box = QWidget(self)
+        self.facts_flow = FlowLayout(self.facts_box, h_spacing=16, v_spacing=4)
+        outer.addWidget(self.facts_box)
+
+        self.verdict_frame = QFrame(self)
+        self.verdict_frame.setObjectName("Verdict")
+        vf = QVBoxLayout(self.verdict_frame)
+        vf.setContentsMargins(12, 8, 12, 9)
+        vf.setSpacing(3)
+        self.verdict = QLabel(self.verdict_frame)
+        self.verdict.setObjectName("VerdictText")
+        self.verdict.setAccessibleName("Verdict")
+        self.verdict.setWordWrap(True)
+        self.offer = QLabel(self.verdict_frame)
+        self.offer.setObjectName("OfferText")
+        self.offer.setAccessibleName("What you may offer")
+        self.offer.setWordWrap(True)
+        self.detail = QLabel(self.verdict_frame)
+        self.detail.setObjectName("VerdictDetail")
+        self.detail.setAccessibleName("Limit and reasons")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        vf.addWidget(self.verdict)
+        vf.addWidget(self.offer)
+        vf.addWidget(self.detail)
+        outer.addWidget(self.verdict_frame)
+
+        self.amount.textChanged.connect(self.recompute)
+        self.used.currentIndexChanged.connect(self.recompute)
+        self.role.currentIndexChanged.connect(self._on_role)
+
+    # -- the card -------------------------------------------------------------------
+    def show_card(self, card: Any) -> None:
+        self._save_inputs()
+        self.card = card
+        self._loading = True
+        try:
+            try:
+                self.discretion = Discretion.from_fields((card.fields or {}).get("discretion"))
+            except AuthorityInputError as e:
+                self.discretion = None
+                self._show_problem(str(e))
+                return
+            d = self.discretion
+            self.unit.setText(unit_symbol(d.unit))
+            self._fill_roles(d)
+            months = next((r.per_months for r in d.roles if r.per_count), None)
+            self.used_box.setVisible(months is not None)
+            if months:
+                self.used_label.setText(f"Had it &before (last {months} months)")
+            self._fill_used(max((r.per_count or 0) for r in d.roles))
+            for box in self.facts:
+                self.facts_flow.removeWidget(box)
+                box.deleteLater()
+            self.facts = []
+            for cond in d.conditions():
+                box = FactBox(cond, self.facts_box)
+                box.checkStateChanged.connect(self.recompute)
+                self.facts_flow.addWidget(box)
+                self.facts.append(box)
+            self.facts_box.setVisible(bool(self.facts))
+            amount, facts, used = self._inputs.get(card.id, ("", {}, None))
+            self.amount.setText(amount)
+            for box in self.facts:
+                box.set_value(facts.get(box.condition))
+            self._set_used(used)
+        finally:
+            self._loading = False
+        self.recompute()
+        self.resized.emit()
+
+    def _fill_used(self, most: int) -> None:
+        """not checked, 0, 1, … and 'N or more' at the most any row allows (more changes nothing)."""
+        self.used.blockSignals(True)
+        self.used.clear()
+        self.used.addItem("not checked", None)
+        for n in range(most + 1):
+            if n == most and n > 0:
+                self.used.addItem(f"{n} or more times", n)
+            else:
+                self.used.addItem(f"{n} time{'s' if n != 1 else ''}" if n else "0 (never)", n)
+        self.used.blockSignals(False)
+
+    def _set_used(self, used: int | None) -> None:
+        i = self.used.findData(used) if used is not None else 0
+        self.used.setCurrentIndex(i if i >= 0 else self.used.count() - 1)
+
+    def _fill_roles(self, d: Discretion) -> None:
+        names = list(STANDARD_ROLES)
+        for r in [*d.role_names(), d.escalate_to]:
+            if r not in names:
+                names.append(r)
+        wanted = self.settings.get("desk.role") or "rep"
+        self.role.blockSignals(True)
+        self.role.clear()
+        for n in names:
+            self.role.addItem(human(n), n)
+        i = self.role.findData(wanted)
+        self.role.setCurrentIndex(i if i >= 0 else 0)
+        self.role.blockSignals(False)
+
+    def _save_inputs(self) -> None:
+        if self.card is not None and self.discretion is not None:
+            self._inputs[self.card.id] = (self.amount.text(), {b.condition: b.value() for b in self.facts}, self.used.currentData())
+
+    def new_call(self) -> None:
+        self._inputs.clear()
+        if self.card is not None:
+            self._loading = True
+            self.amount.clear()
+            for b in self.facts:
+                b.set_value(None)
+            self._set_used(None)
+            self._loading = False
+            self.recompute()
+
+    def focus_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = [self.amount, *self.facts]
+        if self.used_box.isVisibleTo(self):
+            chain.append(self.used)
+        chain.append(self.role)
+        return chain
+
+    def _on_role(self, _index: int) -> None:
+        role = self.role.currentData()
+        if role and not self._loading:
+            self.settings.set("desk.role", role)
+        self.recompute()
+
+    # -- the answer ------------------------------------------------------------------------
+    def inputs(self) -> tuple[str, str, dict[str, bool | None], int | None]:
+        used = self.used.currentData()
+        return (
+            self.role.currentData() or "rep",
+            self.amount.text(),
+            {b.condition: b.value() for b in self.facts},
+            used if self.used_box.isVisibleTo(self) else None,
+        )
+
+    def recompute(self, *_: Any) -> None:
+        if self._loading or self.card is None:
+            return
+        self._save_inputs()
+        d = self.discretion
+        if d is None:
+            return
+        role, amount, facts, used = self.inputs()
+        if not amount.strip():
+            self.decision = None
+            rows = "<br>".join(html.escape(r.describe(d.unit)) for r in d.roles)
+            self._show("idle", "Type the amount the customer asks for", "The answer appears as you type.",
+                       f"<b>Limits on this card</b><br>{rows}<br>Beyond them: {html.escape(d.escalate_to)} decides.")
+            return
+        try:
+            decision = decide(d, role, amount, facts, used)
+        except AuthorityInputError as e:
+            self.decision = None
+            self._show("bad", "Check the input", str(e), "")
+            return
+        self.decision = decision
+        self._show_decision(decision)
+        self._on_decision(authority_summary(self.card.title, decision))
+
+    def _show_decision(self, d: Decision) -> None:
+        esc = html.escape
+        tone = {"within": "within", "senior": "senior", "escalate": "escalate"}[d.verdict]
+        offer = self._offer_text(d)
+        parts: list[str] = []
+        if d.if_confirmed is not None:
+            things = [("how often they have had it" if u == HISTORY else human(u).lower()) for u in d.unconfirmed]
+            hope = d.if_confirmed
+            title = f"Check first: {', '.join(things)}"
+            offer = f"Until then: {verdict_label(d)} — {offer[0].lower()}{offer[1:]}"
+            parts.append(f"<b>If it checks out:</b> {esc(verdict_label(hope))} — {esc(self._offer_text(hope))}")
+            tone = "check"
+        else:
+            title = verdict_label(d)
+        parts.append(f"<b>Limit:</b> {esc((d.if_confirmed or d).deciding_limit)}")
+        if d.reasons:
+            shown = d.reasons[:MAX_REASONS]
+            more = len(d.reasons) - len(shown)
+            why = "".join(f"<br>• {esc(r)}" for r in shown)
+            if more:
+                why += f"<br><i>… and {more} more (hover for all)</i>"
+            parts.append(f"<b>Why:</b>{why}")
+        if d.ignored_facts:
+            parts.append(f"Ignored (not on this card): {esc(', '.join(d.ignored_facts))}")
+        self._show(tone, title, offer, "<br>".join(parts), tip=format_decision(d))
+
+    @staticmethod
+    def _offer_text(d: Decision) -> str:
+        if d.unlimited:
+            return f"You may offer the {money(d.amount, d.unit)} asked."
+        if d.may_offer > 0:
+            return f"You may offer up to {money(d.may_offer, d.unit)} yourself."
+        return "You may not offer anything yourself."
+
+    def _show(self, tone: str, title: str, offer: str, detail: str, tip: str = "") -> None:
+        set_tone(self.verdict_frame, tone)
+        set_tone(self.verdict, tone)
+        self.verdict.setText(title)
+        self.offer.setText(offer)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.verdict_frame.setToolTip(tip)
+        self.verdict.setAccessibleDescription(f"{title}. {offer}")
+        self.resized.emit()
+
+    def _show_problem(self, message: str) -> None:
+        self.decision = None
+        self._show("bad", "This card's limits cannot be used", message, "")
+
+    def copy(self) -> bool:
+        if self.decision is None:
+            return False
+        from workaid.ui.desk.common import copy_to_clipboard
+
+        copy_to_clipboard(format_decision(self.decision))
+        return True

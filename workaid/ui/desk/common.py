@@ -1,0 +1,210 @@
+"""What the desk's panels and dialogs share: the panel base class, a message line,
+a flow layout, the clipboard, the desk's stylesheet."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
+
+from workaid.core import paths
+
+log = logging.getLogger("workaid.ui.desk")
+
+# Placeholders left empty show in a preview as the core's <mark>; Qt's rich text has no
+# <mark>, so the preview draws it as a highlighted span.
+_MARK_OPEN = '<mark class="missing-placeholder">'
+_MARK_STYLE = '<span style="background-color: #ffe7a3; color: #6b4300; font-weight: 600;">'
+
+
+@functools.cache
+def desk_stylesheet() -> str:
+    path = paths.resources_dir() / "desk.qss"
+    try:
+        # Images are named relative to the resources folder, wherever it is installed.
+        return path.read_text(encoding="utf-8").replace("@RESOURCES@", paths.resources_dir().as_posix())
+    except OSError as e:
+        log.warning("desk stylesheet %s not loaded: %s", path, e)
+        return ""
+
+
+def preview_html(filled_html: str) -> str:
+    """A filled script's HTML as the card view can draw it (missing placeholders highlighted)."""
+    return filled_html.replace(_MARK_OPEN, _MARK_STYLE).replace("</mark>", "</span>")
+
+
+def copy_to_clipboard(text: str, html: str | None = None) -> QMimeData:
+    """Put `text` (and `html`, for rich paste targets) on the clipboard; returns the mime data."""
+    mime = QMimeData()
+    mime.setText(text)
+    if html:
+        mime.setHtml(html)
+    QApplication.clipboard().setMimeData(mime)
+    return mime
+
+
+def present(window: QWidget) -> None:
+    """Show a window in front, with the keyboard. (The offscreen platform the tests use
+    has no stacking order, and says so as a warning: it is not asked to raise.)"""
+    window.show()
+    if QGuiApplication.platformName() != "offscreen":
+        window.raise_()
+    window.activateWindow()
+
+
+def repolish(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def set_tone(widget: QWidget, tone: str) -> None:
+    """A dynamic property the stylesheet colours by (ok, info, warn, error, …)."""
+    if widget.property("tone") != tone:
+        widget.setProperty("tone", tone)
+        repolish(widget)
+
+
+class Message(QLabel):
+    """One line that says what just happened: copied, refused and why, logged."""
+
+    def __init__(self, parent: QWidget | None = None, name: str = "Message") -> None:
+        super().__init__(parent)
+        self.setObjectName("DeskMessage")
+        self.setAccessibleName(name)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def say(self, text: str, tone: str = "info") -> None:
+        self.setText(text)
+        self.setAccessibleDescription(text)
+        set_tone(self, tone)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def label(text: str, parent: QWidget | None = None, name: str = "", buddy: QWidget | None = None, wrap: bool = False) -> QLabel:
+    lab = QLabel(text, parent)
+    if name:
+        lab.setObjectName(name)
+    if buddy is not None:
+        lab.setBuddy(buddy)
+    lab.setWordWrap(wrap)
+    return lab
+
+
+def key_hint(keys: str, what: str) -> str:
+    """'<b>Y</b> yes' style hint text (rich text)."""
+    import html
+
+    return f'<span style="color:#1f4e8c; font-weight:600;">{html.escape(keys)}</span> {html.escape(what)}'
+
+
+class FlowLayout(QLayout):
+    """Lays its items out left to right and wraps to a new line when the width runs out."""
+
+    def __init__(self, parent: QWidget | None = None, h_spacing: int = 8, v_spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._h = h_spacing
+        self._v = v_spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt's name
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self._do_layout(QRect(0, 0, width, 0), test=True)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
+        super().setGeometry(rect)
+        self._do_layout(rect, test=False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802
+        size = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _do_layout(self, rect: QRect, test: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, line_h = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            next_x = x + hint.width() + self._h
+            if next_x - self._h > area.right() + 1 and line_h > 0:
+                x = area.x()
+                y += line_h + self._v
+                next_x = x + hint.width() + self._h
+                line_h = 0
+            if not test:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x = next_x
+            line_h = max(line_h, hint.height())
+        return y + line_h - rect.y() + m.bottom()
+
+
+class DeskPanel(QFrame):
+    """A panel over the card: the desk shows one at a time, for the open card."""
+
+    # The panel's height may have changed (content shown or hidden): the host re-measures.
+    resized = Signal()
+
+    title = "Panel"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DeskPanel")
+        self.setAccessibleName(self.title)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def show_card(self, card: Any) -> None:
+        """The card this panel works on was opened (or opened again)."""
+
+    def focus_first(self) -> None:
+        """Give the keyboard to the panel's first field."""
+        chain = self.focus_chain()
+        if chain:
+            chain[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_chain(self) -> list[QWidget]:
+        """The panel's controls in Tab order (Tab from the search box comes here first)."""
+        return []
+
+    def copy(self) -> bool:
+        """Ctrl+Shift+C: copy what this panel offers; False when there was nothing to copy."""
+        return False
+
+    def new_call(self) -> None:
+        """Forget what was typed for the last call."""

@@ -1,0 +1,517 @@
+"""The escalation desk in the main window: the call bar, the panel over the card, the
+keys, and the hand-off and log dialogs.
+
+Built once the first results are on screen (MainWindow._build_desk); each panel and
+dialog is built the first time it is needed. Everything the desk decides comes from
+workaid.core (authority, checklist, scripts, hours, handoff, escalation_log, desk);
+what the call has gathered so far is the CallSession, in memory only.
+
+Keys (all work from the search box, the panels and the dialogs):
+
+    Ctrl+T          start / pause the call timer
+    Ctrl+Shift+T    new call: timer back to 0:00, the last call forgotten
+    Ctrl+Shift+E    escalation checklist (Y / N, Backspace back, Enter opens the script)
+    Ctrl+H          hand-off note
+    Ctrl+Shift+A    abusive-caller protocol (Enter, E, T, H)
+    Ctrl+Shift+L    escalation log
+    Ctrl+Shift+C    copy what the panel offers (filled script, protocol record, note…);
+                    Ctrl+Enter too, in the script form and the hand-off note
+    Tab             from the search box straight into the panel over the card
+
+None of these is a key a text field takes for itself: on X11 a line edit keeps Ctrl+E
+(end of line) and Ctrl+U, so the checklist is Ctrl+Shift+E.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QMenu, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from workaid.core.desk import CHECKLIST_CARD, PROTOCOL_CARD, CallSession, Contact, hint_words, rank_contacts
+from workaid.core.errors import EnvironmentProblem
+from workaid.ui.desk.call_timer import CallTimerButton
+from workaid.ui.desk.common import DeskPanel, desk_stylesheet
+from workaid.ui.desk.log_service import LogService
+
+log = logging.getLogger("workaid.ui.desk")
+
+PANEL_SHARE = 0.62  # at most this much of the card pane's height goes to a panel
+PANEL_SHARE_NARROW = 0.72
+CARD_MIN_HEIGHT = 90  # the card's text under a panel keeps at least this
+
+
+def local_now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+class PanelHost(QScrollArea):
+    """Holds the panels (one shown at a time) above the card, as tall as its panel needs,
+    up to a share of the pane; beyond that it scrolls."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PanelHost")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.inner = QWidget(self)
+        self.inner.setObjectName("PanelInner")
+        self.box = QVBoxLayout(self.inner)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSpacing(0)
+        self.setWidget(self.inner)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def keyPressEvent(self, e: Any) -> None:  # noqa: N802
+        super().keyPressEvent(e)  # the scrolling keys
+        # A letter no panel control used stays here: it never wanders into the card view,
+        # which would send it to the search box in the middle of, say, the protocol.
+        if e.text() and e.text().isprintable():
+            e.accept()
+
+    def content_height(self, width: int) -> int:
+        inner = self.inner
+        if inner.layout() is not None and inner.layout().hasHeightForWidth():
+            return inner.layout().totalHeightForWidth(width)
+        return inner.sizeHint().height()
+
+
+class DeskPane(QObject):
+    """The panel over the card: a PanelHost inside the card view, above its text.
+
+    The card view keeps its place in the splitter (and everything the window does with
+    it); the host sits in the view's top viewport margin, so the card's text (and its
+    scroll bar, see _fit_scroll_bar) start under the panel.
+    """
+
+    def __init__(self, window: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.window_ = window
+        self.view = window.card_view
+        self.panels: dict[str, DeskPanel] = {}
+        self.current: DeskPanel | None = None
+        self._fit_pending = False
+        self._height = 0
+        self.host = PanelHost(self.view)
+        self.host.hide()
+        self.view.installEventFilter(self)  # resizes: the host follows the view's width
+        self._vbar_box = self.view.verticalScrollBar().parentWidget()  # the scroll bar's container
+        self._vbar_box.installEventFilter(self)
+        # A panel that grows or shrinks (a message shown, a result instead of a question)
+        # asks its parent for a new layout: the host then fits it again.
+        self.host.inner.installEventFilter(self)
+
+    def add_panel(self, key: str, panel: DeskPanel) -> DeskPanel:
+        panel.hide()
+        self.host.box.addWidget(panel)
+        panel.resized.connect(self.fit_later)
+        self.panels[key] = panel
+        return panel
+
+    def show_panel(self, panel: DeskPanel | None) -> None:
+        if panel is not self.current:
+            if self.current is not None:
+                self.current.hide()
+            self.current = panel
+            if panel is not None:
+                panel.show()
+        if panel is None:
+            self.host.hide()
+            self._set_height(0)
+            return
+        self.host.show()
+        self._chain_tabs(panel)
+        self.fit()
+        self.host.verticalScrollBar().setValue(0)
+
+    def _chain_tabs(self, panel: DeskPanel) -> None:
+        """Tab from the search box goes into the panel first."""
+        chain = [w for w in panel.focus_chain() if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
+        prev = self.window_.search_box
+        for w in chain:
+            QWidget.setTabOrder(prev, w)
+            prev = w
+
+    def fit_later(self) -> None:
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def fit(self) -> None:
+        """The host as tall as its panel, within its share of the card view."""
+        self._fit_pending = False
+        if self.current is None:
+            return
+        view_h = self.view.height()
+        share = PANEL_SHARE_NARROW if getattr(self.window_, "_narrow", False) else PANEL_SHARE
+        cap = max(80, min(int(view_h * share), view_h - CARD_MIN_HEIGHT))
+        m = self.host.contentsMargins()  # the host's own border (the stylesheet's line under it)
+        wanted = self.host.content_height(self.view.width() - m.left() - m.right()) + m.top() + m.bottom()
+        self._set_height(min(wanted, cap))
+
+    def _set_height(self, h: int) -> None:
+        self._height = h
+        self.view.setViewportMargins(0, h, 0, 0)
+        self.host.setGeometry(0, 0, self.view.width(), h)
+        self._fit_scroll_bar()
+
+    def _fit_scroll_bar(self) -> None:
+        """The card's scroll bar starts under the panel, as its text does. (The view lays its
+        scroll bars out over its whole height, viewport margins or not; each time it does,
+        this moves the vertical one down again.)"""
+        box = self._vbar_box
+        top = self.view.viewport().geometry().top()
+        g = box.geometry()
+        if self._height and g.top() < top and g.height() > 0:
+            box.setGeometry(g.x(), top, g.width(), max(0, g.bottom() - top + 1))
+
+    @property
+    def height(self) -> int:
+        return self._height
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if watched is self.view and kind == QEvent.Type.Resize:
+            if self.current is not None:
+                self.host.setGeometry(0, 0, self.view.width(), self._height)
+                self.fit_later()
+        elif watched is self.host.inner and kind == QEvent.Type.LayoutRequest:
+            self.fit_later()
+        elif watched is self._vbar_box and kind in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_scroll_bar()
+        return False
+
+
+class CallBar(QWidget):
+    """In the search bar: the call timer and the desk menu."""
+
+    def __init__(self, desk: Desk, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("CallBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.timer = CallTimerButton(desk.session, self)
+        self.menu_button = QToolButton(self)
+        self.menu_button.setObjectName("DeskMenuButton")
+        self.menu_button.setText("Desk")
+        self.menu_button.setAccessibleName("Escalation desk menu")
+        self.menu_button.setToolTip("Escalation desk: checklist, hand-off note, abusive caller, log")
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.menu = QMenu(self.menu_button)
+        self.menu.setObjectName("DeskMenu")
+        self.menu_button.setMenu(self.menu)
+        layout.addWidget(self.timer)
+        layout.addWidget(self.menu_button)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._compact: bool | None = None
+
+    def set_compact(self, compact: bool) -> None:
+        """A narrow window: the menu button shrinks to an icon, the search box keeps its room."""
+        if compact != self._compact:
+            self._compact = compact
+            self.menu_button.setText("☰" if compact else "Desk")
+
+
+class Desk(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = window.library
+        self.settings = window.settings
+        self._clock: Callable[[], dt.datetime] = local_now
+        self.session = CallSession()
+        self.log_service = LogService(window.library.data_dir, self)
+        self._opened: dict[str, Any] = {}  # cards opened this call, for the team ranking
+        self._focus_panel_next = False
+        self._handoff = None
+        self._log_view = None
+        self._shut = False
+
+        style = desk_stylesheet()
+        self.bar = CallBar(self, window.search_box.parentWidget())
+        self.bar.setStyleSheet(style)
+        # As tall as the kind filter beside it: the search bar keeps its height, so nothing
+        # under it moves when the desk arrives.
+        height = window.kind_filter.sizeHint().height()
+        self.bar.timer.setFixedHeight(height)
+        self.bar.menu_button.setFixedHeight(height)
+        self.bar.timer.fit_width()
+        window.search_box.parentWidget().layout().addWidget(self.bar, 0)
+        self.pane = DeskPane(window, self)
+        self.pane.host.setStyleSheet(style)
+        self.bar.timer.toggled_by_user.connect(self.toggle_timer)
+
+        self.actions: dict[str, QAction] = {}
+        app_wide = Qt.ShortcutContext.ApplicationShortcut
+        self._action("timer", "Start / pause the call timer", ("Ctrl+T",), self.toggle_timer, app_wide)
+        self._action("new_call", "New call (timer to 0:00, forget this call)", ("Ctrl+Shift+T",), self.new_call, app_wide)
+        self.bar.menu.addSeparator()
+        self._action("checklist", "Escalation checklist", ("Ctrl+Shift+E",), self.open_checklist, app_wide)
+        self._action("handoff", "Hand-off note…", ("Ctrl+H",), self.open_handoff, app_wide)
+        self._action("abusive", "Abusive-caller protocol", ("Ctrl+Shift+A",), self.open_abusive, app_wide)
+        self.bar.menu.addSeparator()
+        self._action("log", "Escalation log…", ("Ctrl+Shift+L",), self.open_log, app_wide)
+        self._action("copy", "Copy (script, record, contact)", ("Ctrl+Shift+C", "Ctrl+Return", "Ctrl+Enter"), self.copy,
+                     Qt.ShortcutContext.WindowShortcut)
+        window.setTabOrder(window.kind_filter, self.bar.timer)
+        window.setTabOrder(self.bar.timer, self.bar.menu_button)
+
+        window.cardOpened.connect(self._on_card_opened)
+        self._shown_id: str | None = None
+        self._panel_focus: QWidget | None = None
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._on_focus_changed)
+        window.installEventFilter(self)  # resizes: the call bar compacts in a narrow window
+        self._fit_bar()
+        view = window.card_view
+        if view.card is not None:
+            self._on_card_opened(view.card.id)
+
+    def _action(self, key: str, text: str, keys: tuple[str, ...], slot: Callable[[], Any], context: Qt.ShortcutContext) -> QAction:
+        act = QAction(text, self.window)
+        act.setShortcuts([QKeySequence(k) for k in keys])
+        act.setShortcutContext(context)
+        act.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(act)
+        self.bar.menu.addAction(act)
+        self.actions[key] = act
+        return act
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.window and event.type() == QEvent.Type.Resize:
+            self._fit_bar()
+        return False
+
+    def _fit_bar(self) -> None:
+        from workaid.ui.main_window import NARROW_WIDTH
+
+        self.bar.set_compact(self.window.width() < NARROW_WIDTH)
+
+    # -- time -------------------------------------------------------------------------------
+    def clock(self) -> dt.datetime:
+        """Now, in the desk's local time zone (tests set a fixed clock with set_clock)."""
+        return self._clock()
+
+    def set_clock(self, clock: Callable[[], dt.datetime]) -> None:
+        self._clock = clock
+
+    # -- the call ---------------------------------------------------------------------------
+    def toggle_timer(self) -> None:
+        running = self.session.toggle_timer()
+        if running:
+            card = self.window.card_view.card
+            if card is not None:  # the card on screen when the call starts is part of it
+                self._note(card)
+        self.bar.timer.refresh()
+        panel = self.pane.panels.get("checklist")
+        if panel is not None:
+            panel.timer_changed()
+        self._status("Call timer running." if running else "Call timer paused: Ctrl+T carries on.")
+
+    def new_call(self) -> None:
+        self.session.new_call()
+        self._opened.clear()
+        for panel in self.pane.panels.values():
+            panel.new_call()
+        if self._handoff is not None:
+            self._handoff.new_call()
+        self.bar.timer.refresh()
+        card = self.window.card_view.card
+        if card is not None and self.pane.current is not None:
+            self.pane.current.show_card(card)
+        self._status("New call: the timer is at 0:00 (Ctrl+T starts it) and the last call is forgotten.")
+
+    def _note(self, card: Any) -> None:
+        self._opened[card.id] = card
+        self.session.note_card(card.id, card.title)
+        if self._handoff is not None and self._handoff.isVisible():
+            self._handoff.prefill()
+
+    # -- cards and panels -----------------------------------------------------------------------
+    def card(self, card_id: str) -> Any | None:
+        try:
+            return self.library.card(card_id)
+        except EnvironmentProblem as e:
+            self.window.report_problem(str(e))
+            return None
+
+    def card_title(self, card_id: str | None) -> str:
+        if not card_id:
+            return ""
+        card = self.card(card_id)
+        return card.title if card is not None else card_id
+
+    def open_card(self, card_id: str, focus_panel: bool = True) -> bool:
+        """Open a card in the main window; with focus_panel its panel gets the keyboard."""
+        self._focus_panel_next = focus_panel
+        if focus_panel and not self.window.isActiveWindow():
+            self.window.activateWindow()  # asked for from a dialog: the keyboard goes back to the window
+        ok = self.window.open_card(card_id, keep_focus=False)
+        if not ok:
+            self._focus_panel_next = False
+        return ok
+
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        # The window sends the keyboard to the search box when it opens a card; when it only
+        # opens the same card again (new content synced, a retry) the rep typing in a panel
+        # keeps their place. Remembered until the event loop next runs, so only a change made
+        # by that same call counts (never a deliberate Ctrl+K).
+        if new is self.window.search_box and old is not None and self.pane.host.isAncestorOf(old):
+            self._panel_focus = old
+            QTimer.singleShot(0, self, self._forget_panel_focus)
+
+    def _forget_panel_focus(self) -> None:
+        self._panel_focus = None
+
+    def _on_card_opened(self, card_id: str) -> None:
+        card = self.window.card_view.card
+        if card is None or card.id != card_id:
+            card = self.card(card_id)
+            if card is None:
+                return
+        again = card_id == self._shown_id
+        self._shown_id = card_id
+        restore = self._panel_focus if again else None
+        self._panel_focus = None
+        if self.session.started:
+            self._note(card)
+        else:
+            self._opened[card.id] = card
+        panel = self._panel_for(card)
+        if panel is not None:
+            panel.show_card(card)
+        self.pane.show_panel(panel)
+        if self._focus_panel_next and panel is not None:
+            panel.focus_first()
+        elif restore is not None and restore.isVisible():
+            restore.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus_panel_next = False
+
+    def _panel_for(self, card: Any) -> DeskPanel | None:
+        kind = card.kind
+        if card.id == PROTOCOL_CARD:
+            return self._panel("abusive")
+        if kind == "checklist":
+            return self._panel("checklist")
+        if kind == "script":
+            return self._panel("script")
+        if kind == "contact":
+            return self._panel("contact")
+        if kind == "guideline" and isinstance(card.fields, dict) and card.fields.get("discretion"):
+            return self._panel("authority")
+        return None
+
+    def _panel(self, key: str) -> DeskPanel:
+        panel = self.pane.panels.get(key)
+        if panel is not None:
+            return panel
+        if key == "authority":
+            from workaid.ui.desk.authority_panel import AuthorityPanel
+
+            panel = AuthorityPanel(self.settings, self._on_authority)
+        elif key == "checklist":
+            from workaid.ui.desk.checklist_panel import ChecklistPanel
+
+            panel = ChecklistPanel(self)
+        elif key == "script":
+            from workaid.ui.desk.script_panel import ScriptPanel
+
+            panel = ScriptPanel(self)
+        elif key == "contact":
+            from workaid.ui.desk.contact_panel import ContactPanel
+
+            panel = ContactPanel(self)
+        else:
+            from workaid.ui.desk.abusive_panel import AbusivePanel
+
+            panel = AbusivePanel(self)
+        return self.pane.add_panel(key, panel)
+
+    def _on_authority(self, summary: str) -> None:
+        self.session.authority_note = summary
+
+    def show_card_body(self, card: Any, body_html: str) -> None:
+        view = self.window.card_view
+        if view.card is not None and view.card.id == card.id:
+            view.show_body(body_html)
+
+    # -- the directory --------------------------------------------------------------------------
+    def contacts(self) -> list[Contact]:
+        try:
+            response = self.library.search("", kind="contact")
+            cards = [self.library.card(r.id) for r in response.results]
+        except EnvironmentProblem as e:
+            self.window.report_problem(str(e))
+            return []
+        return [Contact.from_card(c) for c in cards if c is not None]
+
+    def rank_contacts(self, outcome: str) -> list[Contact]:
+        return rank_contacts(self.contacts(), outcome, hint_words(self._opened.values()))
+
+    def target_changed(self, source: Any = None) -> None:
+        """The team taking the call over changed: the open script and the note follow."""
+        panel = self.pane.panels.get("script")
+        if panel is not None and panel is self.pane.current and panel.card is not None:
+            panel.show_card(panel.card)
+        if self._handoff is not None and source is not self._handoff and self._handoff.isVisible():
+            self._handoff.prefill()
+
+    # -- commands -----------------------------------------------------------------------------------
+    def open_checklist(self) -> None:
+        self.open_card(CHECKLIST_CARD, focus_panel=True)
+
+    def open_abusive(self) -> None:
+        self.open_card(PROTOCOL_CARD, focus_panel=True)
+
+    @property
+    def handoff(self):
+        if self._handoff is None:
+            from workaid.ui.desk.handoff_dialog import HandoffDialog
+
+            self._handoff = HandoffDialog(self, self.window)
+        return self._handoff
+
+    def open_handoff(self) -> None:
+        self.handoff.open_for_call()
+
+    @property
+    def log_view(self):
+        if self._log_view is None:
+            from workaid.ui.desk.escalation_log_view import EscalationLogDialog
+
+            self._log_view = EscalationLogDialog(self, self.window)
+        return self._log_view
+
+    def open_log(self) -> None:
+        self.log_view.open_view()
+
+    def copy(self) -> None:
+        """Ctrl+Shift+C: what the panel over the card offers (a panel with its own message line says what happened)."""
+        panel = self.pane.current
+        if panel is None or not panel.isVisible():
+            self._status("Nothing to copy here: open a script, a contact or the protocol first.")
+            return
+        copied = panel.copy()
+        if not hasattr(panel, "message"):
+            self._status(f"Copied the {panel.title.lower()}." if copied else f"Nothing to copy yet from the {panel.title.lower()}.")
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+
+    def shutdown(self) -> None:
+        if self._shut:
+            return
+        self._shut = True
+        for dialog in (self._handoff, self._log_view):
+            if dialog is not None:
+                dialog.close()
+        self.log_service.close()

@@ -1,0 +1,82 @@
+"""The escalation log off the GUI thread.
+
+The log is its own SQLite file in the user's data dir (workaid.core.escalation_log);
+it is opened, written, counted and exported on one worker thread, one job at a
+time, and the results come back to the GUI thread by signal (workaid.ui.tasks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from workaid.core.escalation_log import EscalationEntry, EscalationLog, default_path, start_of_day, start_of_week
+from workaid.ui.tasks import Tasks
+
+log = logging.getLogger("workaid.ui.desk.log")
+
+Counts = dict[tuple[str, int], int]
+
+
+class LogService(QObject):
+    # An entry was added: views showing counts refresh.
+    changed = Signal()
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = default_path(data_dir)
+        self._tasks = Tasks(self, max_threads=1)  # one at a time: one connection, used in turn
+        self._log: EscalationLog | None = None
+
+    def _open(self) -> EscalationLog:  # on the worker
+        if self._log is None:
+            self._log = EscalationLog(self.path)
+        return self._log
+
+    def busy(self) -> bool:
+        return self._tasks.busy()
+
+    def add(self, entry: EscalationEntry, on_done: Callable[[int], None], on_error: Callable[[BaseException], None]) -> None:
+        def done(row_id: int) -> None:
+            on_done(row_id)
+            self.changed.emit()
+
+        self._tasks.run(lambda: self._open().add(entry), done, on_error)
+
+    def counts(
+        self, now: dt.datetime, on_done: Callable[[tuple[Counts, Counts]], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        """(today's, this week's) counts by (reason, level); `now` is the desk's local time."""
+
+        def job() -> tuple[Counts, Counts]:
+            lg = self._open()
+            return lg.counts(start_of_day(now)), lg.counts(start_of_week(now))
+
+        self._tasks.run(job, on_done, on_error)
+
+    def export(self, path: Path, on_done: Callable[[int], None], on_error: Callable[[BaseException], None]) -> None:
+        self._tasks.run(lambda: self._open().export_csv(path), on_done, on_error)
+
+    def close(self) -> None:
+        self._tasks.close()
+        if self._log is not None:
+            try:
+                self._log.close()
+            except Exception as e:  # noqa: BLE001 - closing must not fail the shutdown
+                log.warning("closing the escalation log: %r", e)
+            self._log = None
+
+
+def describe_error(exc: BaseException) -> str:
+    """A message for the rep; a bug (anything unexpected) is re-raised to the crash reporter."""
+    from workaid.core.errors import EnvironmentProblem, WorkAidError
+
+    if isinstance(exc, (EnvironmentProblem, WorkAidError)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}. Check the folder and the disk, then try again."
+    raise exc
