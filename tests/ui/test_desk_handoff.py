@@ -157,3 +157,23 @@ def test_a_week_of_counts(window, qtbot):
     rows = {(m.index(r, 0).data(m.ReasonRole), m.index(r, 0).data(m.TodayRole), m.index(r, 0).data(m.WeekRole)) for r in range(m.rowCount())}
     assert rows == {("Customer asked for a supervisor", 1, 2), ("Beyond the rep's knowledge", 0, 1)}  # Sunday's is last week
     assert view.totals.text() == "Today 1 · This week 3"
+
+
+def test_what_the_note_adds_fills_the_open_script(window, qtbot):
+    """Regression: the issue and case reference typed into the hand-off note did not reach
+    the script still open under it, so the rep typed them a second time."""
+    desk = desk_of(window, qtbot)
+    desk.toggle_timer()
+    assert desk.open_card("script-handoff-supervisor", focus_panel=True)
+    panel = desk.pane.current
+    assert panel.fields["issue_summary"].text() == ""
+    desk.open_handoff()
+    dialog = desk.handoff
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.summary.setFocus()
+    Keyboard(qtbot).type("Double charge")
+    dialog.case_ref.setFocus()
+    Keyboard(qtbot).type("WA-7")
+    assert panel.fields["issue_summary"].text() == "Double charge"
+    assert panel.fields["case_ref"].text() == "WA-7"
+    assert "[case_ref?]" not in window.card_view.toPlainText()

@@ -29,6 +29,19 @@ def test_placeholders_become_a_form_in_the_order_the_script_uses_them(window, qt
     assert "[customer_name?]" in window.card_view.toPlainText()
 
 
+def test_two_column_form_reads_left_to_right_in_the_scripts_order(window, qtbot):
+    """Regression: the form was laid out column by column, so Enter after the first field
+    jumped to the one below it while the eye went to the one beside it, and a rep typed
+    the issue into the manager's name."""
+    window.resize(1280, 800)
+    _desk, panel = open_script(window, qtbot)
+    qtbot.waitUntil(lambda: panel._columns == 2)
+    names = list(panel.fields)
+    positions = [panel.grid.getItemPosition(panel.grid.indexOf(panel.fields[n]))[:2] for n in names]
+    assert positions == sorted(positions)  # row by row, left to right
+    assert positions[0][0] == positions[1][0]  # the second field is beside the first
+
+
 def test_preview_follows_the_typing(window, qtbot):
     _desk, panel = open_script(window, qtbot)
     Keyboard(qtbot).type("Ann")

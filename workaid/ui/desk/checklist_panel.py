@@ -369,7 +369,7 @@ class ChecklistPanel(DeskPanel):
     def _on_team(self, row: int) -> None:
         self.desk.session.set_target(self.contacts.contact(row))
         self._show_team_status()
-        self.desk.target_changed()
+        self.desk.call_changed()
 
     def move_team(self, step: int) -> None:
         n = self.contacts.rowCount()

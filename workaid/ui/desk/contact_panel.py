@@ -134,5 +134,5 @@ class ContactPanel(DeskPanel):
         if self.contact is None:
             return
         self.desk.session.set_target(self.contact)
-        self.desk.target_changed()
+        self.desk.call_changed()
         self.message.say(f"{self.contact.team} will take the hand-off (Ctrl+H writes the note).", "ok")

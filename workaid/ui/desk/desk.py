@@ -457,8 +457,9 @@ class Desk(QObject):
     def rank_contacts(self, outcome: str) -> list[Contact]:
         return rank_contacts(self.contacts(), outcome, hint_words(self._opened.values()))
 
-    def target_changed(self, source: Any = None) -> None:
-        """The team taking the call over changed: the open script and the note follow."""
+    def call_changed(self, source: Any = None) -> None:
+        """The team taking the call over, or a value typed for the call, changed elsewhere:
+        the open script and the note follow, so nothing is typed twice."""
         panel = self.pane.panels.get("script")
         if panel is not None and panel is self.pane.current and panel.card is not None:
             panel.show_card(panel.card)

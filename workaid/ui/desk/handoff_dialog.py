@@ -330,6 +330,7 @@ class HandoffDialog(QDialog):
         if self._loading:
             return
         self.desk.session.remember({name: text})
+        self.desk.call_changed(source=self)
         self.update_note()
 
     def _on_target_chosen(self, row: int) -> None:
@@ -343,7 +344,7 @@ class HandoffDialog(QDialog):
         if "owner" not in self._touched and contact is not None:
             self.owner.setText(contact.team)
         self._loading = False
-        self.desk.target_changed(source=self)
+        self.desk.call_changed(source=self)
         self.update_note()
 
     def _on_target_typed(self, text: str) -> None:

@@ -173,9 +173,10 @@ class ScriptPanel(DeskPanel):
         self._columns = columns
         for w in [*self.fields.values(), *self.labels.values()]:
             self.grid.removeWidget(w)
-        per_col = (len(self.fields) + columns - 1) // columns
+        # Row by row, left to right, in the order the script uses them: where the eye
+        # reads next is where Enter and Tab go next.
         for i, name in enumerate(self.fields):
-            col, row = divmod(i, per_col)
+            row, col = divmod(i, columns)
             self.grid.addWidget(self.labels[name], row, col * 2)
             self.grid.addWidget(self.fields[name], row, col * 2 + 1)
         for c in range(4):
