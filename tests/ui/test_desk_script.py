@@ -105,3 +105,25 @@ def test_values_typed_once_fill_the_next_script(window, qtbot):
     assert panel.fields["customer_name"].text() == "Ann" and panel.fields["case_ref"].text() == "WA-7"
     desk.new_call()
     assert panel.fields["customer_name"].text() == "" and desk.session.values == {}
+
+
+_COPY_AND_EXIT = """
+from PySide6.QtWidgets import QApplication
+from workaid.ui.desk.common import copy_to_clipboard
+app = QApplication([])
+copy_to_clipboard("Ann, I'm sorry", "<p>Ann, I'm sorry</p>")
+print(QApplication.clipboard().text())
+"""
+
+
+def test_process_ends_cleanly_after_a_copy():
+    """Regression: after a copy, Qt 6.11's offscreen platform crashed the process at exit
+    (segfault, exit code 139) even though everything had worked; CI read it as a failure."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", _COPY_AND_EXIT], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "Ann, I'm sorry"
