@@ -303,10 +303,16 @@ def test_duplicate_ids_in_a_source_folder_are_refused_at_publish(rig):
         rig.publish()
 
 
-def test_ids_differing_only_in_case_are_refused_in_a_pack(rig):
+@pytest.mark.parametrize(
+    "twin",
+    ["Late-Fee-Waiver", "late-fee-waive\u0301r", "late\u2011fee-waiver", "ｌate-fee-waiver"],
+    ids=["case", "unicode-combining-form", "unicode-non-breaking-hyphen", "unicode-fullwidth"],
+)
+def test_ids_differing_only_in_case_or_unicode_form_are_refused_in_a_pack(rig, twin):
+    """Ids are lower-case ASCII, so no two can look alike in another case or Unicode form."""
     manifest = rig.manifest()
     manifest["serial"] = 2
-    manifest["cards"]["Late-Fee-Waiver"] = manifest["cards"]["late-fee-waiver"]
+    manifest["cards"][twin] = manifest["cards"]["late-fee-waiver"]
     rig.resign(new_manifest=manifest, serial=2, manifest="manifests/2.json")
     rig.sync_fails("invalid card id")
     last_good(rig)
