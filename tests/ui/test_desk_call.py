@@ -3,21 +3,15 @@ and the first frame (the desk is built after it, never before)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from deskhelpers import WED_1110, Keyboard, desk_of
-from uihelpers import CONTENT
+from uihelpers import CONTENT, run_gui_probe
 from workaid.core.library import Library
 
 K = Qt.Key
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_ctrl_t_starts_and_pauses_ctrl_shift_t_starts_a_new_call(window, qtbot):
@@ -98,7 +92,7 @@ def test_alt_a_reaches_the_amount(window, qtbot):
 # The real `workaid gui`, offscreen: what is loaded at the first paint, and once ready.
 _PROBE = textwrap.dedent(
     """
-    import json, sys
+    import sys
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -117,17 +111,6 @@ _PROBE = textwrap.dedent(
         report["built"] = w.desk is not None
         w.close()
 
-    original_exec = QApplication.exec
-    def exec_(self=None):
-        app = QApplication.instance()
-        app._probe = Probe()
-        app.installEventFilter(app._probe)
-        return original_exec()
-    QApplication.exec = exec_
-
-    from workaid.cli import main
-    code = main(["--data-dir", sys.argv[1], "gui"])
-    print(json.dumps({"code": code, **report}))
     """
 )
 
@@ -136,11 +119,7 @@ def test_the_first_frame_does_not_load_the_desk(tmp_path):
     lib = Library(tmp_path, bundled=CONTENT)
     lib.load_bundled()
     lib.close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report["code"] == 0
+    report = run_gui_probe(_PROBE, tmp_path)
     assert report["first"] == []
     assert report["built"] is True
     assert "workaid.ui.desk.desk" in report["ready"]

@@ -7,25 +7,18 @@ relies on, so that an innocent-looking import does not quietly undo it.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from uihelpers import CONTENT
+from uihelpers import CONTENT, run_gui_probe
 from workaid.cli import _parser, _plain_gui_start
 from workaid.core import logs
 from workaid.core.library import Library
 from workaid.ui.lazy import LazyQt
 from workaid.ui.models import ResultsModel
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -128,7 +121,7 @@ def test_an_error_sets_the_log_file_up_at_once(tmp_path, workaid_logging, qtbot)
 # first painted frame was made of, then what the window holds once it is ready.
 _PROBE = textwrap.dedent(
     """
-    import json, sys
+    import sys
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -163,17 +156,6 @@ _PROBE = textwrap.dedent(
         }
         w.close()
 
-    original_exec = QApplication.exec
-    def exec_(self=None):
-        app = QApplication.instance()
-        app._probe = Probe()
-        app.installEventFilter(app._probe)
-        return original_exec()
-    QApplication.exec = exec_
-
-    from workaid.cli import main
-    code = main(["--data-dir", sys.argv[1], "gui"])
-    print(json.dumps({"code": code, **report}))
     """
 )
 
@@ -183,13 +165,7 @@ def test_first_frame_is_the_real_window_and_the_rest_follows(tmp_path):
     lib.load_bundled()
     count = lib.store.count()
     lib.close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report["code"] == 0
+    report = run_gui_probe(_PROBE, tmp_path)
 
     first = report["first"]
     assert first["focus"] == "SearchBox"

@@ -25,13 +25,12 @@ from workaid.ui.models import human_date, kind_label
 log = logging.getLogger("workaid.ui.card")
 
 # render.to_html shares one Markdown converter; the start-up warm-up runs it on a
-# background thread, so every UI call goes through this lock.
-_render_lock = threading.Lock()
-render_lock = _render_lock  # for other users of render.to_html on the GUI thread (a filled script)
+# background thread, so every UI call (the card view, a filled script) goes through this lock.
+render_lock = threading.Lock()
 
 
 def card_html(markdown_text: str) -> str:
-    with _render_lock:
+    with render_lock:
         return render.to_html(markdown_text)
 
 

@@ -28,7 +28,7 @@ from workaid.core.authority import (
 )
 from workaid.core.desk import authority_summary
 from workaid.core.settings import Settings
-from workaid.ui.desk.common import DeskPanel, FlowLayout, set_tone
+from workaid.ui.desk.common import DeskPanel, FlowLayout, labelled, set_tone
 
 MAX_REASONS = 3
 
@@ -130,55 +130,30 @@ class AuthorityPanel(DeskPanel):
         inputs = QWidget(self)
         flow = FlowLayout(inputs, h_spacing=14, v_spacing=6)
         # Amount
-        amount_box = QWidget(inputs)
-        al = QHBoxLayout(amount_box)
-        al.setContentsMargins(0, 0, 0, 0)
-        al.setSpacing(6)
-        self.amount = QLineEdit(amount_box)
+        self.amount = QLineEdit(inputs)
         self.amount.setObjectName("AmountEdit")
         self.amount.setAccessibleName("Amount asked for")
         self.amount.setPlaceholderText("e.g. 12.50")
         self.amount.setMaxLength(40)
         self.amount.setFixedWidth(110)
-        amount_label = QLabel("&Amount", amount_box)
-        amount_label.setBuddy(self.amount)
-        self.unit = QLabel("£", amount_box)
+        self.unit = QLabel("£", inputs)
         self.unit.setObjectName("UnitLabel")
-        al.addWidget(amount_label)
-        al.addWidget(self.unit)
-        al.addWidget(self.amount)
-        flow.addWidget(amount_box)
+        flow.addWidget(labelled(inputs, "&Amount", self.unit, self.amount)[0])
         # Times used
-        used_box = QWidget(inputs)
-        ul = QHBoxLayout(used_box)
-        ul.setContentsMargins(0, 0, 0, 0)
-        ul.setSpacing(6)
-        self.used = QComboBox(used_box)
+        self.used = QComboBox(inputs)
         self.used.setObjectName("UsedCombo")
         self.used.setAccessibleName("Times already had in the period")
         self.used.setAccessibleDescription(
             "How many times this customer already had this in the card's period: type 0, 1, 2…, or N for not checked"
         )
-        self.used_label = QLabel("Had it &before", used_box)
-        self.used_label.setBuddy(self.used)
-        ul.addWidget(self.used_label)
-        ul.addWidget(self.used)
-        self.used_box = used_box
-        flow.addWidget(used_box)
+        self.used_box, self.used_label = labelled(inputs, "Had it &before", self.used)
+        flow.addWidget(self.used_box)
         # Role
-        role_box = QWidget(inputs)
-        rl = QHBoxLayout(role_box)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.setSpacing(6)
-        self.role = QComboBox(role_box)
+        self.role = QComboBox(inputs)
         self.role.setObjectName("RoleCombo")
         self.role.setAccessibleName("Your role")
         self.role.setAccessibleDescription("Remembered for next time")
-        role_label = QLabel("&Role", role_box)
-        role_label.setBuddy(self.role)
-        rl.addWidget(role_label)
-        rl.addWidget(self.role)
-        flow.addWidget(role_box)
+        flow.addWidget(labelled(inputs, "&Role", self.role)[0])
         outer.addWidget(inputs)
 
         self.facts_box = QWidget(self)

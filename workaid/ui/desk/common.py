@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
 from workaid.core import paths
 
@@ -116,6 +116,20 @@ def label(text: str, parent: QWidget | None = None, name: str = "", buddy: QWidg
         lab.setBuddy(buddy)
     lab.setWordWrap(wrap)
     return lab
+
+
+def labelled(parent: QWidget, text: str, *widgets: QWidget) -> tuple[QWidget, QLabel]:
+    """A label and its widgets side by side, as one box a FlowLayout keeps together; the
+    label's mnemonic (the & in `text`) goes to the last widget."""
+    box = QWidget(parent)
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    lab = label(text, box, buddy=widgets[-1])
+    row.addWidget(lab)
+    for w in widgets:
+        row.addWidget(w)
+    return box, lab
 
 
 def key_hint(keys: str, what: str) -> str:

@@ -461,8 +461,8 @@ class Desk(QObject):
         """The team taking the call over, or a value typed for the call, changed elsewhere:
         the open script and the note follow, so nothing is typed twice."""
         panel = self.pane.panels.get("script")
-        if panel is not None and panel is self.pane.current and panel.card is not None:
-            panel.show_card(panel.card)
+        if panel is not None and panel is self.pane.current:
+            panel.refill()
         if self._handoff is not None and source is not self._handoff and self._handoff.isVisible():
             self._handoff.prefill()
 

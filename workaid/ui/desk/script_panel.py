@@ -122,13 +122,9 @@ class ScriptPanel(DeskPanel):
         names += [n for n in placeholder_help(card.fields) if n not in names]
         if not same or list(self.fields) != names:
             self._build_fields(names, placeholder_help(card.fields))
-        self._loading = True
-        known = self.desk.session.script_values(names, card.id)
-        for name, edit in self.fields.items():
-            if edit.text() != known.get(name, ""):
-                edit.setText(known.get(name, ""))
+        self._fill_known()
+        for edit in self.fields.values():
             self._mark(edit, False)
-        self._loading = False
         current = self.part.currentText() if same else ""
         self.sections = say_sections(card.body)
         self.part.blockSignals(True)
@@ -142,6 +138,26 @@ class ScriptPanel(DeskPanel):
         self.message.clear_message()
         self.update_preview()
         self.resized.emit()
+
+    def refill(self) -> None:
+        """Take up what the call now knows (typed elsewhere, or the team chosen); the form
+        and sections stay, and the preview is drawn again only when a field changed."""
+        if self.card is not None and self._fill_known():
+            self.update_preview()
+
+    def _fill_known(self) -> bool:
+        """Put the call's known values in the fields; True when any field changed."""
+        known = self.desk.session.script_values(list(self.fields), self.card.id)
+        changed = False
+        self._loading = True
+        for name, edit in self.fields.items():
+            value = known.get(name, "")
+            if edit.text() != value:
+                edit.setText(value)
+                self._mark(edit, False)
+                changed = True
+        self._loading = False
+        return changed
 
     def _build_fields(self, names: list[str], help_for: dict[str, str]) -> None:
         for w in [*self.fields.values(), *self.labels.values()]:
