@@ -13,7 +13,9 @@ How the child notices that paint (`--probe`): `window` (default) filters only th
 top-level window's events; `app` filters every event of every widget in the process, which
 runs a Python call per event and makes Qt build Python types for every widget class it
 passes, a cost the real app never pays and that grows with the number of widgets, so it
-weighs on a real window more than on an empty one (about 5-8 ms here).
+weighs on a real window more than on an empty one (about 5-8 ms here). Either way the
+probe is put in only when the child imports PySide6.QtWidgets itself, so both children
+import in their own order.
 """
 
 from __future__ import annotations
@@ -32,29 +34,50 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # Both children quit on the first paint of a top-level window and print "painted".
+# The probe goes in when the child itself imports PySide6.QtWidgets, so the child
+# imports what it imports in its own order (the app imports its Qt-free modules before
+# Qt: see workaid.ui.boot); importing Qt here first would change what is measured.
 _QUIT_ON_PAINT = r"""
-import os as _os
+import os as _os, sys as _sys
+from importlib.machinery import PathFinder as _PathFinder
 PROBE = _os.environ.get("STARTUP_PROBE", "window")
-from PySide6.QtCore import QObject, QEvent
-from PySide6.QtWidgets import QApplication
-class _QuitOnPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and getattr(obj, "isWindow", lambda: False)() :
-            print("painted", flush=True)
-            import os; os._exit(0)
-        return False
-_orig_exec = QApplication.exec
-def _exec(self=None):
-    app = QApplication.instance()
-    app._quit_filter = _QuitOnPaint()
-    if PROBE == "app":
-        app.installEventFilter(app._quit_filter)
-    else:  # only the shown windows' own events pass through Python
-        for w in QApplication.topLevelWidgets():
-            if w.isVisible():
-                w.installEventFilter(app._quit_filter)
-    return _orig_exec()
-QApplication.exec = _exec
+
+def _install(widgets):
+    from PySide6.QtCore import QObject, QEvent
+    QApplication = widgets.QApplication
+    class _QuitOnPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and getattr(obj, "isWindow", lambda: False)():
+                print("painted", flush=True)
+                _os._exit(0)
+            return False
+    _orig_exec = QApplication.exec
+    def _exec(self=None):
+        app = QApplication.instance()
+        app._quit_filter = _QuitOnPaint()
+        if PROBE == "app":
+            app.installEventFilter(app._quit_filter)
+        else:  # only the shown windows' own events pass through Python
+            for w in QApplication.topLevelWidgets():
+                if w.isVisible():
+                    w.installEventFilter(app._quit_filter)
+        return _orig_exec()
+    QApplication.exec = _exec
+
+class _WhenQtWidgetsLoads:
+    def find_spec(self, name, path=None, target=None):
+        if name != "PySide6.QtWidgets":
+            return None
+        _sys.meta_path.remove(self)
+        spec = _PathFinder.find_spec(name, path)
+        load = spec.loader.exec_module
+        def exec_module(module):
+            load(module)
+            _install(module)
+        spec.loader.exec_module = exec_module
+        return spec
+
+_sys.meta_path.insert(0, _WhenQtWidgetsLoads())
 """
 
 BARE = _QUIT_ON_PAINT + r"""

@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = paths.data_dir(args.data_dir)
     command = args.command or "gui"
     if command == "gui":
+        from workaid.ui import boot
+
+        boot.prepare()  # before Qt is imported: see workaid.ui.boot
         from workaid.ui.app import run
 
         return run(data_dir)

@@ -19,6 +19,7 @@ def test_environment_problem_shows_in_the_status_bar_with_retry(window, qtbot):
     qtbot.waitUntil(lambda: window.problem_label.isVisible())
     assert window.problem_label.text() == "The shared folder is offline."
     assert window.retry_button.isVisible()
+    assert window.retry_button.text() == "Retry"
     assert dialogs == []
 
     retried = []
@@ -26,6 +27,15 @@ def test_environment_problem_shows_in_the_status_bar_with_retry(window, qtbot):
     window.retry_button.click()
     assert window.problem_label.isHidden()
     qtbot.waitUntil(lambda: bool(retried))
+
+
+def test_retry_button_says_retry_when_a_problem_comes_before_the_window_is_up(library, make_window):
+    """The button is made without its text (its first text costs ~2 ms before the first paint);
+    a problem reported before start-up finished must still get a labelled button."""
+    window = make_window(library, show=False)
+    window.report_problem("The shared folder is offline.", retry=lambda: None)
+    assert window.retry_button.text() == "Retry"
+    assert not window.retry_button.isHidden()
 
 
 def test_bug_is_logged_with_traceback_and_gets_the_crash_dialog(window, qtbot, caplog):

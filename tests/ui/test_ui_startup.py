@@ -8,11 +8,14 @@ relies on, so that an innocent-looking import does not quietly undo it.
 from __future__ import annotations
 
 import logging
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+import workaid
 from uihelpers import CONTENT, run_gui_probe
 from workaid.cli import _parser, _plain_gui_start
 from workaid.core import logs
@@ -121,7 +124,7 @@ def test_an_error_sets_the_log_file_up_at_once(tmp_path, workaid_logging, qtbot)
 # first painted frame was made of, then what the window holds once it is ready.
 _PROBE = textwrap.dedent(
     """
-    import sys
+    import builtins, sys, threading
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -140,6 +143,8 @@ _PROBE = textwrap.dedent(
                     "status": w.status_label.text(),
                     "qt_namespace": "Qt" in vars(PySide6.QtCore),
                     "deferred_loaded": loaded("workaid.ui.card_view", "workaid.ui.delegate", "workaid.ui.search_worker", "workaid.core.search", "logging.handlers"),
+                    "feature_hook": builtins.__import__ is getattr(builtins, "__feature_import__", None),
+                    "threads": sorted(t.name for t in threading.enumerate()),
                 }
                 w.ready.connect(lambda: QTimer.singleShot(50, lambda: done(w)))
             return False
@@ -173,6 +178,8 @@ def test_first_frame_is_the_real_window_and_the_rest_follows(tmp_path):
     assert first["status"].startswith(f"{count:,} cards from bundled content pack")
     assert first["deferred_loaded"] == []
     assert first["qt_namespace"] is False
+    assert first["feature_hook"] is False  # workaid.ui.boot put the plain import back
+    assert first["threads"] == ["MainThread"]  # the font thread is done before Qt starts
 
     ready = report["ready"]
     assert ready["card_pane"] == "CardView"
@@ -184,3 +191,34 @@ def test_first_frame_is_the_real_window_and_the_rest_follows(tmp_path):
 
     log_text = logs.log_file(tmp_path).read_text(encoding="utf-8")
     assert "starting WorkAid UI" in log_text and "WorkAid UI closed" in log_text
+
+
+def test_workaid_uses_no_pyside_feature_switch():
+    """workaid.ui.boot drops PySide's ``__feature__`` import hook for a faster start;
+    that is only right while no module of ours selects a feature."""
+    root = Path(workaid.__file__).parent
+    users = [p.relative_to(root) for p in root.rglob("*.py") if re.search(r"^\s*from\s+__feature__\s+import", p.read_text(encoding="utf-8"), re.M)]
+    assert users == []
+
+
+def test_feature_hook_is_dropped_only_when_it_is_pysides(monkeypatch):
+    import builtins
+
+    from workaid.ui import boot
+
+    def pyside_hook(*args, **kwargs):
+        return wrapped(*args, **kwargs)
+
+    wrapped = getattr(builtins, "__orig_import__", builtins.__import__)  # the import under any hook
+    monkeypatch.setattr(builtins, "__feature_import__", pyside_hook, raising=False)
+    monkeypatch.setattr(builtins, "__orig_import__", wrapped, raising=False)
+    monkeypatch.setattr(builtins, "__import__", pyside_hook)
+    assert boot.drop_feature_hook() is True
+    assert builtins.__import__ is wrapped
+
+    def profiler_hook(*args, **kwargs):  # someone else's, installed after PySide's
+        return wrapped(*args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", profiler_hook)
+    assert boot.drop_feature_hook() is False
+    assert builtins.__import__ is profiler_hook

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from workaid.core import paths
 from workaid.core.errors import ContentError
@@ -21,8 +20,7 @@ log = logging.getLogger("workaid.library")
 BUNDLED = "bundled"
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     source: str
     count: int
     loaded_at: str

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from workaid.core.fileio import atomic_write
 
 log = logging.getLogger("workaid.settings")
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     name: str
     type: type
     default: Any

@@ -14,9 +14,8 @@ import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from workaid.core.errors import EnvironmentProblem
 from workaid.core.schema import ensure_current, version_of
@@ -115,8 +114,7 @@ class DamagedDatabase(EnvironmentProblem):
     """The file is not a usable SQLite database (disk fault, a foreign file)."""
 
 
-@dataclass(frozen=True)
-class StoredCard:
+class StoredCard(NamedTuple):
     """A card as the UI and CLI see it, read back from the store."""
 
     id: str
@@ -136,8 +134,7 @@ class StoredCard:
         return self.review_by is not None and self.review_by < (today or dt.date.today())
 
 
-@dataclass(frozen=True)
-class ImportReport:
+class ImportReport(NamedTuple):
     added: int
     changed: int
     removed: int

@@ -10,11 +10,16 @@ import functools
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 # A word is a run of letters/digits; CJK runs are split per character because
 # CJK text has no spaces and word search would otherwise need the whole run.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+
+
+@functools.cache
+def _control() -> re.Pattern:
+    # Compiled on first use, like _cjk: start-up folds text but cleans none.
+    return re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 @functools.cache
@@ -58,7 +63,7 @@ def fold(text: str) -> str:
 
 def clean(text: str) -> str:
     """Drop control and invisible formatting characters; keep newlines and tabs."""
-    return _CONTROL.sub("", text)
+    return _control().sub("", text)
 
 
 def words(text: str) -> list[str]:

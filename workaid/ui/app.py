@@ -1,7 +1,9 @@
 """Starting the desktop app: QApplication, logging, error handling, the main window.
 
 Start-up is kept short (bench/startup.py: process start to the first painted
-window): only PySide6 and the light core modules are imported here; markdown, nh3
+window). `workaid gui` first runs workaid.ui.boot.prepare (fonts set up on a thread,
+PySide6's per-import source check dropped), then imports this module. Only PySide6
+and the light core modules are imported here; markdown, nh3
 and sqlite-utils load later (the renderer is warmed up on a worker thread once the
 first results are in, sqlite-utils only when content is written). The log file is
 set up once the window is up (`StartupLog`), and the garbage collector is left off
@@ -24,6 +26,7 @@ from workaid.core import logs, paths
 from workaid.core.errors import EnvironmentProblem
 from workaid.core.library import Library
 from workaid.core.settings import Settings
+from workaid.ui import boot
 from workaid.ui.errors import ErrorReporter
 from workaid.ui.main_window import MainWindow
 from workaid.ui.qtcheck import binding_problem
@@ -31,7 +34,7 @@ from workaid.ui.qtcheck import binding_problem
 log = logging.getLogger("workaid.ui")
 
 PREFERENCES_FILE = "preferences.json"
-STYLE = "Fusion"
+STYLE = boot.STYLE
 
 
 class StartupLog(logging.Handler):
@@ -128,7 +131,7 @@ def light_palette() -> QPalette:
 
 def configure_app(app: QApplication, set_style: bool = True) -> None:
     """Names, style, palette, font and stylesheet. `set_style=False` when the app was
-    created with ``-style`` (see `new_app`)."""
+    created with ``-style`` (see `workaid.ui.boot.start`)."""
     app.setApplicationName(paths.APP_NAME)
     app.setOrganizationName("")
     app.setDesktopFileName("workaid")
@@ -140,13 +143,6 @@ def configure_app(app: QApplication, set_style: bool = True) -> None:
         font.setPointSizeF(10)
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
-
-
-def new_app(argv: list[str]) -> QApplication:
-    """The QApplication, its style chosen on the command line: app.setStyle() returns a
-    QStyle, and creating that Python type costs ~5 ms before the first paint. (The
-    last ``-style`` wins, as setStyle would.)"""
-    return QApplication([*argv, "-style", STYLE])
 
 
 def build_window(library: Library, settings: Settings) -> MainWindow:
@@ -179,10 +175,8 @@ def _open_library(data_dir: Path, bundled: Path | None) -> Library | None:
 def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the desktop app until its window closes; returns the exit code."""
     data_dir = Path(data_dir)
-    app = QApplication.instance()
-    own_app = app is None
-    if app is None:
-        app = new_app(list(argv) if argv is not None else sys.argv[:1])
+    app = boot.start(list(argv) if argv is not None else sys.argv[:1])
+    own_app = boot.made_here(app)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # start-up allocates much and frees little: collect once the window is up
     try:
