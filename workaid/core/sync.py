@@ -106,7 +106,6 @@ class Syncer:
 
     def sync_once(self) -> SyncResult:
         """One poll. Raises SyncFailed with the reason (also recorded for the status bar)."""
-        store = self.library.store
         reads0, bytes0 = getattr(self.source, "reads", 0), getattr(self.source, "bytes_read", 0)
         try:
             result = self._sync()

@@ -34,7 +34,6 @@ from workaid.ui.qtcheck import binding_problem
 log = logging.getLogger("workaid.ui")
 
 PREFERENCES_FILE = "preferences.json"
-STYLE = boot.STYLE
 
 
 class StartupLog(logging.Handler):
@@ -136,7 +135,7 @@ def configure_app(app: QApplication, set_style: bool = True) -> None:
     app.setOrganizationName("")
     app.setDesktopFileName("workaid")
     if set_style:
-        app.setStyle(STYLE)
+        app.setStyle(boot.STYLE)
     app.setPalette(light_palette())
     font = QFont(app.font())
     if font.pointSizeF() < 10:

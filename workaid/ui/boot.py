@@ -34,16 +34,16 @@ if TYPE_CHECKING:
 
 STYLE = "Fusion"
 
-_made: list[QApplication] = []  # the QApplication that start() made (held: Qt needs it alive)
-_fonts: list[threading.Thread] = []
+_made: QApplication | None = None  # the QApplication start() made
+_fonts: threading.Thread | None = None  # fontconfig being loaded
 
 
 def prepare() -> None:
     """Before anything imports Qt: start the font set-up, import Qt, drop its import hook."""
+    global _fonts
     if sys.platform.startswith("linux") or "bsd" in sys.platform:
-        fonts = threading.Thread(target=_load_fontconfig, name="workaid-fonts", daemon=True)
-        fonts.start()
-        _fonts.append(fonts)
+        _fonts = threading.Thread(target=_load_fontconfig, name="workaid-fonts", daemon=True)
+        _fonts.start()
     import PySide6.QtWidgets  # noqa: F401
 
     drop_feature_hook()
@@ -71,20 +71,20 @@ def start(argv: list[str]) -> QApplication:
     creating that Python type costs ~5 ms before the first paint. (The last ``-style``
     wins, as setStyle would.) Returns the running QApplication if there is one
     already (tests, an embedding program): that one is left as it is."""
+    global _made
     from PySide6.QtWidgets import QApplication
 
     wait_for_fonts()
     app = QApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]
-    app = QApplication([*argv, "-style", STYLE])
-    _made.append(app)
-    return app
+    _made = QApplication([*argv, "-style", STYLE])
+    return _made
 
 
 def made_here(app: object) -> bool:
     """Whether `app` came from start(): then its style is already WorkAid's."""
-    return any(app is mine for mine in _made)
+    return _made is not None and app is _made
 
 
 def wait_for_fonts() -> None:
@@ -92,8 +92,10 @@ def wait_for_fonts() -> None:
     import takes far longer); when it is not (fontconfig building its caches on a first
     run), Qt would wait for the same work anyway. So the thread never outlives start-up,
     and Qt never meets it half-way."""
-    while _fonts:
-        _fonts.pop().join()
+    global _fonts
+    if _fonts is not None:
+        _fonts.join()
+        _fonts = None
 
 
 def _load_fontconfig() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
 from workaid.core.cards import placeholders_in
 from workaid.core.desk import PROTOCOL_SCRIPTS, protocol_summary
@@ -41,18 +41,7 @@ class AbusivePanel(DeskPanel):
         self.record = AbusiveCallRecord(clock=desk.clock)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(8)
-        head = QHBoxLayout()
-        title = QLabel("Abusive-caller protocol", self)
-        title.setObjectName("DeskTitle")
-        self.started = QLabel(self)
-        self.started.setObjectName("DeskHint")
-        head.addWidget(title)
-        head.addStretch(1)
-        head.addWidget(self.started)
-        outer.addLayout(head)
+        outer, self.started = self.headed_layout()
 
         self.steps_model = ProtocolStepsModel(tz=lambda: self.desk.clock().tzinfo, parent=self)
         self.steps = QListView(self)

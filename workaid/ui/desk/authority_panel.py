@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from workaid.core.authority import (
     HISTORY,
@@ -111,21 +111,7 @@ class AuthorityPanel(DeskPanel):
         self._loading = False
         self.facts: list[FactBox] = []
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(8)
-
-        head = QHBoxLayout()
-        head.setSpacing(8)
-        title = QLabel("Authority check", self)
-        title.setObjectName("DeskTitle")
-        self.hint = QLabel("Alt+A amount · Tab to the facts · Y / N answers a fact", self)
-        self.hint.setObjectName("DeskHint")
-        self.hint.setWordWrap(True)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        head.addWidget(title, 0)
-        head.addWidget(self.hint, 1)
-        outer.addLayout(head)
+        outer, self.hint = self.headed_layout(hint="Alt+A amount · Tab to the facts · Y / N answers a fact")
 
         inputs = QWidget(self)
         flow = FlowLayout(inputs, h_spacing=14, v_spacing=6)

@@ -53,19 +53,7 @@ class ChecklistPanel(DeskPanel):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleDescription("Y yes, N no, Backspace back; at the end Enter opens the script")
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(8)
-
-        head = QHBoxLayout()
-        title = QLabel("Escalation checklist", self)
-        title.setObjectName("DeskTitle")
-        self.progress = QLabel(self)
-        self.progress.setObjectName("DeskHint")
-        head.addWidget(title)
-        head.addStretch(1)
-        head.addWidget(self.progress)
-        outer.addLayout(head)
+        outer, self.progress = self.headed_layout()
 
         # -- the question -------------------------------------------------------------
         self.question_box = QFrame(self)

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QSizePolicy, QVBoxLayout, QWidget
 
 from workaid.core import paths
 
@@ -219,6 +219,21 @@ class DeskPanel(QFrame):
         self.setObjectName("DeskPanel")
         self.setAccessibleName(self.title)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def headed_layout(self, heading: str = "", hint: str = "") -> tuple[QVBoxLayout, QLabel]:
+        """The panel's layout, opened by its heading (the panel's title unless given) and,
+        on the right, a hint line the panel keeps up to date; returns both."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(8)
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        head.addWidget(label(heading or self.title, self, "DeskTitle"), 0)
+        hint_label = label(hint, self, "DeskHint", wrap=True)
+        hint_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(hint_label, 1)
+        outer.addLayout(head)
+        return outer, hint_label
 
     def show_card(self, card: Any) -> None:
         """The card this panel works on was opened (or opened again)."""

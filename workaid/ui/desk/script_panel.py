@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from workaid.core.cards import placeholders_in
 from workaid.core.scripts import Section, fill, fill_for_copy, placeholder_help, say_sections
@@ -61,20 +61,8 @@ class ScriptPanel(DeskPanel):
         self._columns = 0
         self._loading = False
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(8)
-        head = QHBoxLayout()
-        head.setSpacing(8)
-        title = QLabel("Fill in the script", self)
-        title.setObjectName("DeskTitle")
-        self.count = QLabel(self)
-        self.count.setObjectName("DeskHint")
+        outer, self.count = self.headed_layout("Fill in the script")
         self.count.setAccessibleName("Placeholders filled")
-        head.addWidget(title)
-        head.addStretch(1)
-        head.addWidget(self.count)
-        outer.addLayout(head)
 
         self.form_box = QWidget(self)
         self.grid = QGridLayout(self.form_box)
