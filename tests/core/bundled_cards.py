@@ -21,3 +21,8 @@ def bundled(card_id: str) -> Card:
 
 def bundled_of_kind(kind: str) -> list[Card]:
     return [c for c in _cards().values() if c.kind == kind]
+
+
+def bundled_count() -> int:
+    """How many cards the bundled pack holds (tests must not hard-code it: content grows)."""
+    return len(_cards())

@@ -27,7 +27,7 @@ def where(tmp_path):
 def test_defaults_when_no_files_exist(where):
     cfg = load_config(**where)
     assert cfg.share is None and cfg.trusted_keys == () and cfg.poll_seconds == 60
-    assert cfg.sources == {"share": "default", "trusted_keys": "default", "poll_seconds": "default"}
+    assert cfg.sources == {"share": "default", "trusted_keys": "default", "poll_seconds": "default", "author": "default"}
 
 
 def test_layering_order_and_sources(where, tmp_path):

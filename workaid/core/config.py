@@ -37,7 +37,8 @@ POLL_DEFAULT = 60
 POLL_MIN = 5
 POLL_MAX = 86400
 
-DEFAULTS: dict[str, Any] = {"share": None, "trusted_keys": (), "poll_seconds": POLL_DEFAULT}
+DEFAULTS: dict[str, Any] = {"share": None, "trusted_keys": (), "poll_seconds": POLL_DEFAULT, "author": None}
+MAX_AUTHOR = 200
 KNOWN = tuple(DEFAULTS)
 DEFAULT_SOURCE = "default"
 CLI_SOURCE = "command line"
@@ -58,6 +59,7 @@ class Config:
     share: str | None = None
     trusted_keys: tuple[str, ...] = ()
     poll_seconds: int = POLL_DEFAULT
+    author: str | None = None  # the name `publish` records (default: the login name)
     sources: dict[str, str] = field(default_factory=lambda: {k: DEFAULT_SOURCE for k in KNOWN}, hash=False)
     consulted: tuple[str, ...] = ()
 
@@ -118,6 +120,7 @@ def load_config(
         share=values["share"],
         trusted_keys=tuple(values["trusted_keys"]),
         poll_seconds=values["poll_seconds"],
+        author=values["author"],
         sources=sources,
         consulted=tuple(consulted),
     )
@@ -132,6 +135,7 @@ def describe(config: Config) -> str:
         "share": _toml_value(config.share if config.share is not None else ""),
         "trusted_keys": _toml_value(list(config.trusted_keys)),
         "poll_seconds": _toml_value(config.poll_seconds),
+        "author": _toml_value(config.author or ""),
     }
     left = {k: f"{k} = {v}" for k, v in rendered.items()}
     # Line the comments up, but let one long key list run long rather than push all out.
@@ -139,7 +143,7 @@ def describe(config: Config) -> str:
     lines = []
     for k in KNOWN:
         note = f"from {config.sources.get(k, DEFAULT_SOURCE)}"
-        if k == "share" and config.share is None:
+        if k in ("share", "author") and getattr(config, k) is None:
             note += " (not set)"
         lines.append(f"{left[k].ljust(width)}    # {note}")
     if config.consulted:
@@ -220,6 +224,8 @@ def _apply(
             layer[key] = _trusted_keys(value, where, base)
         elif key == "poll_seconds":
             layer[key] = _poll_seconds(value, where, label == CLI_SOURCE)
+        elif key == "author":
+            layer[key] = _author(value, where)
     for key, value in layer.items():  # only after the whole layer checked out
         values[key] = value
         sources[key] = label
@@ -285,6 +291,17 @@ def _trusted_keys(value: Any, where: str, base: Path) -> tuple[str, ...]:
             raise ConfigError(f"{where}: trusted_keys entry {i} is empty.")
         out.append(item if is_key_string(item) else _resolve(item, base))
     return tuple(out)
+
+
+def _author(value: Any, where: str) -> str | None:
+    """The publisher's name as people should read it in every card's history (a login
+    like `jdoe2` says little); an empty string unsets it."""
+    if not isinstance(value, str):
+        raise ConfigError(f'{where}: author must be text (a name in quotes, e.g. author = "Olu Adeyemi"), not {_type_name(value)}.')
+    value = " ".join(value.split())
+    if len(value) > MAX_AUTHOR:
+        raise ConfigError(f"{where}: author is {len(value)} characters long; at most {MAX_AUTHOR}.")
+    return value or None
 
 
 def _poll_seconds(value: Any, where: str, from_cli: bool) -> int:

@@ -19,7 +19,10 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import socket
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +30,18 @@ from typing import Any
 
 from workaid.core import keys
 from workaid.core.errors import WorkAidError
-from workaid.core.fileio import atomic_write
-from workaid.core.share import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, POINTER, SHA_RE, delta_name, manifest_name, object_name
+from workaid.core.fileio import atomic_write, is_temp_name
+from workaid.core.share import (
+    MAX_MANIFEST_BYTES,
+    MAX_POINTER_BYTES,
+    POINTER,
+    SHA_RE,
+    FolderShare,
+    ShareMissing,
+    delta_name,
+    manifest_name,
+    object_name,
+)
 
 log = logging.getLogger("workaid.pack")
 
@@ -142,10 +155,14 @@ class Version:
     author: str
     note: str
     published_at: str
+    title: str = ""  # so `workaid history` can name versions a desk never held
 
     def as_json(self) -> dict:
-        return {"version": self.version, "sha256": self.sha256, "size": self.size, "author": self.author,
-                "note": self.note, "published_at": self.published_at}
+        out = {"version": self.version, "sha256": self.sha256, "size": self.size, "author": self.author,
+               "note": self.note, "published_at": self.published_at}
+        if self.title:  # absent, not empty, in older entries: their bytes stay as signed
+            out["title"] = self.title
+        return out
 
 
 @dataclass
@@ -232,6 +249,7 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
                     author=str(v.get("author", ""))[:200],
                     note=str(v.get("note", ""))[:2000],
                     published_at=str(v.get("published_at", ""))[:40],
+                    title=str(v.get("title", ""))[:300],
                 )
             except (KeyError, TypeError, ValueError, AttributeError) as err:
                 raise PackError(f"card '{cid}' version {n} is malformed in the manifest ({err})") from None
@@ -273,6 +291,7 @@ class PublishReport:
     changed: list[str]
     removed: list[str]
     unchanged: int
+    notes: tuple[str, ...] = ()  # what the publish repaired on the way (a stale lock, temp files)
 
     @property
     def nothing(self) -> bool:
@@ -280,8 +299,10 @@ class PublishReport:
 
 
 def _read_state(source: Path) -> dict:
-    """What this source folder remembers: the share version each card was based on, and
-    stamps of files already validated (so a publish re-reads only what changed)."""
+    """What this source folder remembers: the share version each card was based on, the
+    serial and manifest it last published or checked out, a publish not yet known to
+    have switched ("pending"), and stamps of files already validated (so a publish
+    re-reads only what changed)."""
     try:
         data = json.loads((source / BASE_FILE).read_text(encoding="utf-8"))
         cards = {str(k): str(v) for k, v in data.get("cards", {}).items()}
@@ -290,62 +311,245 @@ def _read_state(source: Path) -> dict:
             for k, v in data.get("stamps", {}).items()
             if isinstance(v, list) and len(v) == 4
         }
-        return {"cards": cards, "stamps": stamps}
+        serial = data.get("serial", 0)
+        state: dict[str, Any] = {
+            "cards": cards,
+            "stamps": stamps,
+            "serial": serial if isinstance(serial, int) and not isinstance(serial, bool) and serial > 0 else 0,
+            "manifest_sha256": str(data.get("manifest_sha256", "")),
+        }
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
+    try:
+        p = data["pending"]
+        state["pending"] = {"serial": _int(p["serial"], 1), "manifest_sha256": str(p["manifest_sha256"]),
+                            "cards": {str(k): str(v) for k, v in p["cards"].items()}}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return state
 
 
-def _write_state(source: Path, cards: dict[str, str], serial: int, stamps: dict | None = None) -> None:
+def _write_state(
+    source: Path,
+    cards: dict[str, str],
+    serial: int,
+    stamps: dict | None = None,
+    manifest_sha256: str = "",
+    pending: dict | None = None,
+) -> None:
     """Remember which share version each card in `source` matches (for conflict checks)."""
-    data = {"serial": serial, "cards": dict(sorted(cards.items())), "stamps": {k: list(v) for k, v in sorted((stamps or {}).items())}}
+    data: dict[str, Any] = {"serial": serial, "manifest_sha256": manifest_sha256, "cards": dict(sorted(cards.items())),
+                            "stamps": {k: list(v) for k, v in sorted((stamps or {}).items())}}
+    if pending:
+        data["pending"] = pending
     atomic_write(source / BASE_FILE, json.dumps(data, separators=(",", ":")))
 
 
-def read_current(share: Path, trusted: list) -> tuple[Pointer | None, Manifest | None]:
-    """The share's current pointer and manifest, checked; (None, None) for a new share."""
-    pointer_path = share / POINTER
-    if not pointer_path.exists():
+SHARE_TIMEOUT = 10.0  # seconds one operation on the share may take, as for sync
+LOCK_STALE_SECONDS = 15 * 60  # a publish lock older than this is taken over (README: "Publishing")
+
+
+def _share(share: Path, timeout: float | None) -> FolderShare:
+    return FolderShare(share, timeout=SHARE_TIMEOUT if timeout is None else timeout)
+
+
+def _pointer_kind(share: Path) -> str:
+    """'file', 'missing' or 'link' (a dangling link, a loop, any link: never followed)."""
+    try:
+        st = os.lstat(share / POINTER)
+    except FileNotFoundError:
+        return "missing"
+    return "link" if stat.S_ISLNK(st.st_mode) else "file"
+
+
+def _read_pointer(fs: FolderShare, trusted: list, replaceable: bool = False) -> Pointer | None:
+    """The checked pointer, or None when there is none; with `replaceable` (publish, which
+    writes a real file over it) a link in its place counts as none."""
+    kind = fs.call(_pointer_kind, fs.root)
+    if kind == "missing" or (kind == "link" and replaceable):
+        return None
+    if kind == "link":
+        raise PackError(f"{fs.root / POINTER} is a link, not WorkAid's pointer file")
+    return parse_pointer(fs.read(POINTER, MAX_POINTER_BYTES), trusted)
+
+
+def read_current(share: Path, trusted: list, timeout: float | None = None) -> tuple[Pointer | None, Manifest | None]:
+    """The share's current pointer and manifest, checked; (None, None) for a new share.
+    Reads are time-limited like sync's: a hung share ends in EnvironmentProblem."""
+    fs = _share(Path(share), timeout)
+    pointer = _read_pointer(fs, trusted)
+    if pointer is None:
         return None, None
-    pointer = parse_pointer(_read_capped(pointer_path, MAX_POINTER_BYTES), trusted)
-    manifest = parse_manifest(_read_capped(share / pointer.manifest, MAX_MANIFEST_BYTES), pointer)
+    manifest = parse_manifest(fs.read(pointer.manifest, MAX_MANIFEST_BYTES), pointer)
     return pointer, manifest
 
 
-def _read_capped(path: Path, cap: int) -> bytes:
-    with open(path, "rb") as fh:
-        data = fh.read(cap + 1)
-    if len(data) > cap:
-        raise PackError(f"{path} is larger than {cap:,} bytes")
-    return data
+def _serials(share: Path) -> list[int]:
+    """Every serial the share holds a manifest or a delta for (published or not)."""
+    found: set[int] = set()
+    for folder in ("manifests", "deltas"):
+        try:
+            names = os.listdir(share / folder)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            stem = name[:-5] if name.endswith(".json") else ""
+            if stem.isdigit() and not stem.startswith("0"):
+                found.add(int(stem))
+    return sorted(found)
+
+
+def _base_without_pointer(fs: FolderShare, state: dict, serials: list[int]) -> tuple[Manifest | None, str, dict | None]:
+    """What to build on when current.json is missing or a link: the newest manifest, if
+    this folder's own record vouches for it (it published or checked out exactly that
+    one), so history continues; (None, "", None) for a share that never had a pack.
+    Otherwise PackError with the way to recover: a guess could drop someone's serial."""
+    manifests = [n for n in serials if fs.call(os.path.exists, fs.root / manifest_name(n))]
+    if not manifests:
+        return None, "", None
+    newest = manifests[-1]
+    vouched = []
+    pending = state.get("pending")
+    if pending:
+        vouched.append((pending["serial"], pending["manifest_sha256"], pending["cards"]))
+    if state.get("serial") and state.get("manifest_sha256"):
+        vouched.append((state["serial"], state["manifest_sha256"], None))
+    for serial, sha, cards in vouched:
+        if serial == newest:
+            try:
+                raw = fs.read(manifest_name(serial), MAX_MANIFEST_BYTES)
+            except ShareMissing:
+                continue
+            if hashlib.sha256(raw).hexdigest() == sha:
+                return parse_manifest(raw), sha, cards
+    raise PackError(
+        f"{fs.root / POINTER} is missing or a broken link, and the newest manifest there (serial {newest}) "
+        "is not one this folder published or checked out, so it cannot be verified; nothing was published "
+        "and desks keep their content. To recover: restore current.json from a backup of the shared folder, "
+        f"or publish again from the folder that published serial {newest}."
+    )
+
+
+def _clean_temp(share: Path) -> int:
+    """Remove temp files a killed publish left (only atomic_write's own names; only
+    called while holding the lock, so no live publish is writing them)."""
+    removed = 0
+    folders = [share, share / "manifests", share / "deltas"]
+    try:
+        folders += [e.path for e in os.scandir(share / "objects") if e.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        pass
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for e in entries:
+            if is_temp_name(e.name) and e.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(e.path)
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+    return removed
+
+
+def _pid_gone(pid: int) -> bool:
+    if os.name == "nt" or pid <= 0:  # os.kill(pid, 0) would terminate a process on Windows
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 class _Lock:
-    """An exclusive publish lock on the share (O_EXCL create), so two publishers never interleave."""
+    """An exclusive publish lock on the share (O_EXCL create), so two publishers never
+    interleave. It records who holds it (user, host, pid, start) as JSON; a lock whose
+    process is gone on this host, or older than LOCK_STALE_SECONDS, was left by a
+    killed publish and is taken over, with a note saying so."""
 
-    def __init__(self, share: Path) -> None:
+    def __init__(self, share: Path, fs: FolderShare) -> None:
         self.path = share / LOCK_FILE
+        self.fs = fs
+        self.notes: list[str] = []
 
     def __enter__(self) -> _Lock:
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
+        for attempt in (1, 2):
             try:
-                holder = self.path.read_text(encoding="utf-8", errors="replace").strip()
-            except OSError:
-                holder = "unknown"
+                fd = self.fs.call(os.open, self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                if attempt == 2:
+                    raise PublishConflict("Another publish started just now. Wait for it, then publish again.") from None
+                self._take_over()  # a live holder: PublishConflict naming it
+                continue
+            break
+        now = dt.datetime.now(dt.timezone.utc)
+        holder = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(),
+                  "started_at": now.isoformat(timespec="seconds"), "started": now.timestamp()}
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(holder))
+        return self
+
+    def _take_over(self) -> bool:
+        """True if the lock was stale and is now gone; else PublishConflict naming the holder."""
+        try:
+            text = self.fs.call(self.path.read_text, "utf-8", "replace")
+            mtime = self.fs.call(os.stat, self.path).st_mtime
+        except FileNotFoundError:
+            return True  # released meanwhile
+        holder, why = _describe_holder(text, mtime)
+        if why is None:
             raise PublishConflict(
                 f"Another publish is in progress ({holder}). Wait for it, then publish again. "
-                f"If it crashed, delete {self.path} and publish again."
-            ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()} since {utc_now()}")
-        return self
+                f"A lock whose process has ended, or older than {LOCK_STALE_SECONDS // 60} minutes, is taken over "
+                f"automatically; to end one sooner, make sure that publish is not running and delete {self.path}."
+            )
+        # Move the stale lock aside under a temp name, then check it was the one judged:
+        # two publishers taking over at once must not both win.
+        aside = self.path.with_name(f"{LOCK_FILE}.{os.getpid()}.{socket.gethostname()}.tmp")
+        try:
+            self.fs.call(os.replace, self.path, aside)
+        except FileNotFoundError:
+            return True
+        moved = self.fs.call(aside.read_text, "utf-8", "replace")
+        if moved != text:
+            try:
+                self.fs.call(os.link, aside, self.path)
+            except OSError:
+                pass
+            self.fs.call(os.unlink, aside)
+            raise PublishConflict("Another publish started just now. Wait for it, then publish again.")
+        self.fs.call(os.unlink, aside)
+        note = f"Took over the publish lock on {self.path.parent}: {why} ({holder})."
+        log.warning("%s", note)
+        self.notes.append(note)
+        return True
 
     def __exit__(self, *exc) -> None:
         try:
-            self.path.unlink()
-        except OSError:
+            self.fs.call(self.path.unlink)
+        except (OSError, WorkAidError):
             pass
+
+
+def _describe_holder(text: str, mtime: float) -> tuple[str, str | None]:
+    """(who holds the lock, why it is stale or None if it may be live)."""
+    now = dt.datetime.now(dt.timezone.utc).timestamp()
+    try:
+        data = json.loads(text)
+        who = f"{data['user']}@{data['host']} pid {data['pid']} since {data['started_at']}"
+        host, pid, started = str(data["host"]), int(data["pid"]), float(data["started"])
+    except (ValueError, KeyError, TypeError):
+        who, host, pid, started = text.strip()[:200] or "unknown", "", 0, mtime
+    if host == socket.gethostname() and _pid_gone(pid):
+        return who, f"its process {pid} on {host} has ended"
+    if now - started > LOCK_STALE_SECONDS:
+        return who, f"it is {int(now - started) // 60} minutes old (limit {LOCK_STALE_SECONDS // 60})"
+    return who, None
 
 
 def publish(
@@ -356,14 +560,16 @@ def publish(
     author: str | None = None,
     trusted: list | None = None,
     now: str | None = None,
+    timeout: float | None = None,
 ) -> PublishReport:
     """Validate `source` whole, then publish what changed as a new signed serial.
 
     Raises ContentError (invalid cards, nothing published), PublishConflict (someone
     else changed a card this folder holds an older copy of), PackError (the share's
-    current pack does not verify).
+    current pack does not verify), EnvironmentProblem (the share did not answer
+    within `timeout` seconds).
     """
-    from workaid.core.cards import Problem, load_folder
+    from workaid.core.cards import Problem, load_folder, parse_card
     from workaid.core.errors import ContentError
 
     source, share = Path(source), Path(share)
@@ -376,15 +582,35 @@ def publish(
     author = author or getpass.getuser()
     now = now or utc_now()
     trusted = list(trusted or []) + [private_key.public_key()]
-    share.mkdir(parents=True, exist_ok=True)
-    with _Lock(share):
-        pointer, manifest = read_current(share, trusted)
+    fs = _share(share, timeout)
+    fs.call(lambda: share.mkdir(parents=True, exist_ok=True))
+    lock = _Lock(share, fs)
+    with lock:
+        notes = lock.notes
+        cleaned = fs.call(_clean_temp, share)
+        if cleaned:
+            notes.append(f"Removed {cleaned} temporary file(s) an interrupted publish left on {share}.")
+        pointer = _read_pointer(fs, trusted, replaceable=True)
+        base = base_state.get("cards", {})
+        pending = base_state.get("pending")
+        serials = fs.call(_serials, share)
+        if pointer is not None:
+            manifest = parse_manifest(fs.read(pointer.manifest, MAX_MANIFEST_BYTES), pointer)
+            previous_sha = pointer.manifest_sha256
+            if pending and pending["serial"] == pointer.serial and pending["manifest_sha256"] == previous_sha:
+                base = pending["cards"]  # our own publish switched, then died before recording it
+        else:
+            manifest, previous_sha, vouched_cards = _base_without_pointer(fs, base_state, serials)
+            if vouched_cards is not None:
+                base = vouched_cards
+            if manifest is not None:
+                notes.append(f"{share / POINTER} was missing or a broken link; publishing on top of serial {manifest.serial}, "
+                             "which this folder published, so every desk keeps syncing.")
         old_serial = pointer.serial if pointer else 0
         cards_state = {
             cid: Entry(cid, list(e.versions), e.deleted, e.deleted_at, e.deleted_by, e.path)
             for cid, e in (manifest.cards if manifest else {}).items()
         }
-        base = base_state.get("cards", {})
         live_before = {cid: e.current for cid, e in cards_state.items() if e.current is not None}
         conflicts: list[str] = []
         added, changed, removed = [], [], []
@@ -392,6 +618,7 @@ def publish(
         touched: set[str] = set()
         unchanged = 0
         by_id = {r.id: r for r in result.refs}
+        titles = {c.id: c for c in result.cards if c.sha256 == getattr(by_id.get(c.id), "sha256", None)}
         for ref in result.refs:
             cur = live_before.get(ref.id)
             if cur is not None and cur.sha256 == ref.sha256:
@@ -409,10 +636,11 @@ def publish(
             if hashlib.sha256(raw).hexdigest() != ref.sha256:
                 raise PublishConflict(f"{ref.source} changed while publishing; nothing was published. Publish again.")
             new_objects[ref.sha256] = raw
+            parsed = titles[ref.id] if ref.id in titles else parse_card(raw, ref.source).card
             entry = cards_state.setdefault(ref.id, Entry(ref.id, []))
             entry.path = ref.source
             number = (entry.versions[-1].version + 1) if entry.versions else 1
-            entry.versions.append(Version(number, ref.sha256, len(raw), author, note, now))
+            entry.versions.append(Version(number, ref.sha256, len(raw), author, note, now, getattr(parsed, "title", "")))
             (changed if cur is not None else added).append(ref.id)
             entry.deleted, entry.deleted_at, entry.deleted_by = False, "", ""
             touched.add(ref.id)
@@ -431,31 +659,35 @@ def publish(
             touched.add(cid)
         if conflicts:
             raise PublishConflict("Nothing was published:\n" + "\n".join(conflicts))
+        now_cards = {r.id: r.sha256 for r in result.refs}
         if not touched:
-            _write_state(source, {r.id: r.sha256 for r in result.refs}, old_serial, result.stamps)
-            return PublishReport(None, [], [], [], unchanged)
+            _write_state(source, now_cards, old_serial, result.stamps, previous_sha)
+            return PublishReport(None, [], [], [], unchanged, tuple(notes))
 
-        serial = old_serial + 1
+        # The serial only goes up: above the pointer, above every manifest or delta on the
+        # share (a lost current.json, a publish killed before its switch) and above what
+        # this folder last published, so no desk ever sees a serial it already passed.
+        serial = max([old_serial, base_state.get("serial", 0), (pending or {}).get("serial", 0), *serials]) + 1
         for sha, raw in new_objects.items():
-            _write_object(share, sha, raw)
+            fs.call(_write_object, share, sha, raw)
         new_manifest = Manifest(serial, now, author, note, cards_state)
         manifest_bytes = new_manifest.as_bytes()
-        atomic_write(share / manifest_name(serial), manifest_bytes)
+        manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
+        fs.call(atomic_write, share / manifest_name(serial), manifest_bytes)
         delta_bytes = new_manifest.delta_bytes(touched)
-        atomic_write(share / delta_name(serial), delta_bytes)
+        fs.call(atomic_write, share / delta_name(serial), delta_bytes)
         # Last look before the switch: the lock makes this a formality unless someone
         # bypassed it, and then we must not overwrite their serial.
-        if (share / POINTER).exists():
-            latest = parse_pointer(_read_capped(share / POINTER, MAX_POINTER_BYTES), trusted)
-            if latest.serial != old_serial:
-                raise PublishConflict("Someone published while this publish was running; nothing was switched. Publish again.")
+        latest = _read_pointer(fs, trusted, replaceable=True)
+        if (latest.serial if latest else 0) != old_serial:
+            raise PublishConflict("Someone published while this publish was running; nothing was switched. Publish again.")
         pointer_bytes = sign_pointer(
             {
                 "serial": serial,
                 "manifest": manifest_name(serial),
-                "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+                "manifest_sha256": manifest_sha,
                 "manifest_size": len(manifest_bytes),
-                "previous_manifest_sha256": pointer.manifest_sha256 if pointer else "",
+                "previous_manifest_sha256": previous_sha,
                 "delta": delta_name(serial),
                 "delta_sha256": hashlib.sha256(delta_bytes).hexdigest(),
                 "delta_size": len(delta_bytes),
@@ -464,10 +696,14 @@ def publish(
             },
             private_key,
         )
-        atomic_write(share / POINTER, pointer_bytes)
-        _write_state(source, {r.id: r.sha256 for r in result.refs}, serial, result.stamps)
+        # Recorded before the switch: if this process dies between the switch and the
+        # final record, the next publish sees its own serial, not a conflict with itself.
+        _write_state(source, base, base_state.get("serial", 0), result.stamps, base_state.get("manifest_sha256", ""),
+                     pending={"serial": serial, "manifest_sha256": manifest_sha, "cards": dict(sorted(now_cards.items()))})
+        fs.call(atomic_write, share / POINTER, pointer_bytes)
+        _write_state(source, now_cards, serial, result.stamps, manifest_sha)
     log.info("published serial %d to %s: +%d ~%d -%d", serial, share, len(added), len(changed), len(removed))
-    return PublishReport(serial, added, changed, removed, unchanged)
+    return PublishReport(serial, added, changed, removed, unchanged, tuple(notes))
 
 
 def _write_object(share: Path, sha: str, raw: bytes) -> None:
@@ -481,33 +717,126 @@ def _write_object(share: Path, sha: str, raw: bytes) -> None:
     atomic_write(path, raw)
 
 
-def checkout(share: Path, dest: Path, trusted: list) -> int:
+class UnpublishedEdits(WorkAidError):
+    """Checkout would overwrite files holding edits the share does not have."""
+
+    def __init__(self, dest: Path, files: list[str]) -> None:
+        self.files = files
+        shown = "\n".join(f"  {dest / f}" for f in files[:50]) + (f"\n  … and {len(files) - 50} more" if len(files) > 50 else "")
+        super().__init__(
+            f"{dest} holds edits that were never published; checkout would overwrite them:\n{shown}\n"
+            "Publish them first, move them elsewhere, or check out with --force (the files are then "
+            "kept in a backup folder beside it)."
+        )
+
+
+@dataclass(frozen=True)
+class CheckoutReport:
+    written: int
+    backup: Path | None = None
+    kept: tuple[str, ...] = ()
+
+
+def checkout(share: Path, dest: Path, trusted: list, force: bool = False, timeout: float | None = None) -> int:
+    """check_out, returning the number of cards written."""
+    return check_out(share, dest, trusted, force, timeout).written
+
+
+def check_out(share: Path, dest: Path, trusted: list, force: bool = False, timeout: float | None = None) -> CheckoutReport:
     """Copy the share's current cards into a source folder an editor can work in.
 
     Records the base versions, so a later publish from `dest` can tell a stale copy
-    from a fresh edit. Returns the number of cards written.
+    from a fresh edit. A file in `dest` that checkout would replace and whose content
+    is no published version of its card is an unpublished edit: refused
+    (UnpublishedEdits), or with `force` moved to a backup folder beside `dest` first.
+    Nothing is lost either way.
     """
-    pointer, manifest = read_current(Path(share), trusted)
-    if manifest is None or pointer is None:
-        raise PackError(f"{share} has no published pack yet")
     from workaid.core.cards import MAX_CARD_BYTES
 
+    share, dest = Path(share), Path(dest)
+    if not trusted:
+        raise PackError(
+            "checkout needs the publisher's public key to verify the shared folder: pass --trusted-key "
+            "PUBLISHER.pub (the file keygen wrote) or set trusted_keys in workaid.toml"
+        )
+    fs = _share(share, timeout)
+    pointer, manifest = read_current(share, trusted, timeout)
+    if manifest is None or pointer is None:
+        raise PackError(f"{share} has no published pack yet")
     dest.mkdir(parents=True, exist_ok=True)
-    written = {}
+    root = dest.resolve()
+    plan: dict[str, tuple[Path, str, Version]] = {}
+    used: set[str] = set()
     for cid, ver in sorted(manifest.live().items()):
-        raw = _read_capped(Path(share) / object_name(ver.sha256), MAX_CARD_BYTES)
-        if hashlib.sha256(raw).hexdigest() != ver.sha256:
+        rel = _safe_rel(manifest.cards[cid].path, cid)
+        target = _inside(root, rel)
+        if target is None or rel.casefold() in used:  # a link out of `dest`, or a clash: the plain name
+            rel = f"{cid}.md"
+            target = _inside(root, rel)
+        if target is None or rel.casefold() in used:
+            raise PackError(f"card '{cid}' would be written outside {dest} or over another card; refusing the checkout")
+        used.add(rel.casefold())
+        plan[cid] = (target, rel, ver)
+    edited = []
+    for cid, (target, rel, ver) in plan.items():
+        try:
+            old = target.read_bytes()
+        except FileNotFoundError:
+            continue
+        except IsADirectoryError:
+            raise PackError(f"{target} is a folder; checkout would write card '{cid}' there") from None
+        sha = hashlib.sha256(old).hexdigest()
+        if sha != ver.sha256 and sha not in {v.sha256 for v in manifest.cards[cid].versions}:
+            edited.append(rel)
+    backup = None
+    if edited and not force:
+        raise UnpublishedEdits(dest, edited)
+    if edited:
+        backup = dest.with_name(f"{dest.name}.backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}")
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = backup.with_name(f"{dest.name}.backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{n}")
+        for rel in edited:
+            saved = backup / rel
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(dest / rel, saved)
+        log.warning("checkout --force: kept %d edited file(s) from %s in %s", len(edited), dest, backup)
+    written = {}
+    for cid, (target, rel, ver) in plan.items():
+        raw = fs.read(object_name(ver.sha256), min(ver.size, MAX_CARD_BYTES))
+        if len(raw) != ver.size or hashlib.sha256(raw).hexdigest() != ver.sha256:
             raise PackError(f"object for card '{cid}' on the share is damaged")
-        atomic_write(dest / _safe_rel(manifest.cards[cid].path, cid), raw)
+        atomic_write(target, raw)
         written[cid] = ver.sha256
-    _write_state(dest, written, pointer.serial)
-    return len(written)
+    _write_state(dest, written, pointer.serial, manifest_sha256=pointer.manifest_sha256)
+    return CheckoutReport(len(written), backup, tuple(edited))
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def _safe_rel(rel: str, cid: str) -> str:
     """The publisher's relative path if it is a plain one, else `<id>.md`: a manifest
-    never gets to choose where outside `dest` a file lands."""
+    never gets to choose where outside `dest` a file lands (no absolute paths, no
+    `..`, no hidden parts, no Windows drive names like `C:x.md` or `C:/x.md`)."""
     name = unicodedata.normalize("NFC", rel)
     parts = name.split("/")
-    ok = name.endswith(".md") and not name.startswith("/") and "\\" not in name and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
+    ok = (
+        name.endswith(".md")
+        and not name.startswith("/")
+        and not _DRIVE.match(name)
+        and not any(c in name for c in '\\:\x00')
+        and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
+    )
     return name if ok else f"{cid}.md"
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    """`root/rel` if it resolves inside `root` (following any links already there), else None."""
+    target = root.joinpath(*rel.split("/"))
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return target if resolved.is_relative_to(root) and resolved != root else None

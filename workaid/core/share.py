@@ -64,22 +64,34 @@ class ShareSource(Protocol):
 
 class _DaemonPool:
     """Worker threads that never block interpreter exit (a ThreadPoolExecutor joins its
-    threads at exit, so one read stuck on a hung mount would hang WorkAid's exit)."""
+    threads at exit, so one read stuck on a hung mount would hang WorkAid's exit).
 
-    def __init__(self, size: int) -> None:
+    At most `max_threads` exist: a thread stuck on a hung mount is abandoned, not
+    replaced without limit, so a desk polling a dead share for days holds a fixed
+    number of threads; further work waits in the queue and its caller times out.
+    """
+
+    def __init__(self, size: int, max_threads: int = 16) -> None:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
+        self._threads = 0
         self._size = size
+        self._max = max(size, max_threads)
+
+    @property
+    def threads(self) -> int:
+        return self._threads
 
     def submit(self, fn, *args) -> concurrent.futures.Future:
         future: concurrent.futures.Future = concurrent.futures.Future()
         self._jobs.put((future, fn, args))
         with self._lock:
-            if self._idle == 0:  # every thread busy (or stuck): add one
-                threading.Thread(target=self._work, name="share-io", daemon=True).start()
-            else:
+            if self._idle > 0:
                 self._idle -= 1
+            elif self._threads < self._max:  # every thread busy (or stuck): add one, up to the cap
+                self._threads += 1
+                threading.Thread(target=self._work, name="share-io", daemon=True).start()
         return future
 
     def _work(self) -> None:
@@ -92,6 +104,7 @@ class _DaemonPool:
                     future.set_exception(e)
             with self._lock:
                 if self._idle >= self._size:
+                    self._threads -= 1
                     return
                 self._idle += 1
 
@@ -100,10 +113,13 @@ class FolderShare:
     """A pack on a file share (SMB/NFS mount, a synced folder, a local path).
 
     Reads run on a helper thread so a hung mount costs the caller `timeout` seconds,
-    not forever; the stuck thread is abandoned (it is a daemon).
+    not forever; the stuck thread is abandoned (it is a daemon), and the same file is
+    never read by two stuck threads at once.
     """
 
-    _pool = _DaemonPool(size=4)
+    _pool = _DaemonPool(size=4, max_threads=16)
+    _inflight: dict[tuple[str, int], concurrent.futures.Future] = {}
+    _inflight_lock = threading.RLock()  # a done callback may run inside read()
 
     def __init__(self, root: Path | str, timeout: float = 10.0) -> None:
         self.root = Path(root)
@@ -153,13 +169,37 @@ class FolderShare:
 
     def read(self, name: str, cap: int) -> bytes:
         path = self._check_name(name)
-        future = self._pool.submit(self._read, path, cap)
+        key = (str(path), cap)
+        with FolderShare._inflight_lock:
+            # A read of the same file still in flight (stuck on a FIFO or a hung mount)
+            # is joined, not repeated: a poll every minute must not strand a thread each time.
+            future = FolderShare._inflight.get(key)
+            if future is None:
+                future = self._pool.submit(self._read, path, cap)
+                FolderShare._inflight[key] = future
+                future.add_done_callback(lambda f, key=key: FolderShare._forget(key, f))
+        return self._wait(future)
+
+    def call(self, fn, *args):
+        """Run another operation on the share (a listing, a write, the publish lock) with
+        the same time limit and message as a read: publish and checkout hang no longer
+        than sync does."""
+        return self._wait(self._pool.submit(fn, *args))
+
+    def _wait(self, future: concurrent.futures.Future):
         try:
             return future.result(timeout=self.timeout)
-        except concurrent.futures.TimeoutError:
+        except (concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
+            future.cancel()  # still queued behind stuck reads: never start it
             raise EnvironmentProblem(
                 f"The shared folder {self.root} did not answer within {self.timeout:g} s; will try again."
             ) from None
+
+    @staticmethod
+    def _forget(key: tuple[str, int], future: concurrent.futures.Future) -> None:
+        with FolderShare._inflight_lock:
+            if FolderShare._inflight.get(key) is future:
+                del FolderShare._inflight[key]
 
 
 def open_share(location: str, timeout: float = 10.0) -> ShareSource:

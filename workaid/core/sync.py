@@ -190,6 +190,7 @@ class Syncer:
                 "fingerprint": "",
             },
         )
+        self._label_versions(history)
         self._keep_manifest(raw_manifest)
         self.library.searcher.invalidate()
         log.info("applied serial %d from %s: +%d ~%d -%d", pointer.serial, self.source.location, len(upserts) - updated, updated, len(deletes))
@@ -218,6 +219,20 @@ class Syncer:
             log.info("delta for serial %d does not rebuild the signed manifest; reading it whole", pointer.serial)
             return None, None
         return rebuilt, set(delta.get("cards", {}))
+
+    def _label_versions(self, history: dict[str, list[dict]]) -> None:
+        """Titles of published versions this desk never held (the manifest names them),
+        so `workaid history` shows every version's title, not blanks."""
+        rows = [(v["title"], cid, int(v["version"]), v["sha256"]) for cid, vs in history.items() for v in vs if v.get("title")]
+        if not rows:
+            return
+        try:
+            with self.library.store.atomic() as db:
+                db.conn.executemany(
+                    "UPDATE card_versions SET title = ? WHERE card_id = ? AND version = ? AND sha256 = ? AND title = ''", rows
+                )
+        except Exception:  # labels only: the content is applied; a later sync labels them
+            log.exception("could not record the titles of published versions")
 
     def _keep_manifest(self, raw: bytes) -> None:
         try:

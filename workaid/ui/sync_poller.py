@@ -3,7 +3,8 @@
 Each poll runs on a worker (never the GUI thread: a share can hang) with its own
 Library connection, and re-reads the configuration, so IT can point a running desk
 at a share or change keys without a restart. Polls never overlap; a stuck read ends
-at the share's time limit and the next tick tries again.
+at the share's time limit and the next tick tries again, joining the read still stuck
+on the same file (share.FolderShare) rather than stranding one more thread per poll.
 """
 
 from __future__ import annotations
