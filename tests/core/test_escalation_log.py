@@ -131,11 +131,15 @@ def test_a_log_from_a_newer_workaid_is_refused_not_changed(tmp_path):
         EscalationLog(path)
 
 
-def test_a_file_that_is_not_a_database_is_an_environment_problem(tmp_path):
+def test_a_file_that_is_not_a_database_is_kept_and_a_fresh_log_is_started(tmp_path):
+    # Was: refused with "cannot be opened" (issue 9 point 7: never replaced, a fresh log beside it).
     path = tmp_path / "escalations.db"
-    path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(EnvironmentProblem, match="cannot be opened"):
-        EscalationLog(path)
+    junk = b"this is not sqlite at all" * 100
+    path.write_bytes(junk)
+    lg = EscalationLog(path)
+    assert lg.path != path and lg.notice and "kept" in lg.notice
+    lg.close()
+    assert path.read_bytes() == junk
 
 
 def test_a_failing_migration_leaves_the_log_as_it_was(tmp_path, monkeypatch):

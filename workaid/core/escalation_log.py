@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from workaid.core.errors import EnvironmentProblem, WorkAidError
-from workaid.core.schema import ensure_current, version_of
+from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, version_of, write
 from workaid.core.fileio import atomic_write
 
 if TYPE_CHECKING:
@@ -141,41 +141,74 @@ def start_of_week(now: dt.datetime) -> dt.datetime:
 def _connect(path: Path) -> sqlite3.Connection:
     """A small connection: the log is a few rows a day and needs none of the content store's caches."""
     try:
-        conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     except sqlite3.Error as e:
         raise EnvironmentProblem(f"Cannot open the escalation log {path}: {e}") from e
     try:
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     except sqlite3.Error:
         pass  # a file that is not a database says so on the first real read
     return conn
 
 
 class EscalationLog:
-    """The log file at `path`; one writer at a time, each write all-or-nothing."""
+    """The log file at `path`; one writer at a time, each write all-or-nothing.
+
+    A damaged log is never deleted or overwritten: it stays where it is for IT, new
+    entries go to a fresh log beside it (escalations-YYYYMMDD.db), `notice` says so
+    once (the start that made the fresh log), and later starts keep using the fresh
+    one. Reading and export take whatever rows the damaged logs still give, plus the
+    fresh log's."""
 
     def __init__(self, path: Path | str, clock: Callable[[], dt.datetime] = _utc_now) -> None:
-        self.path = Path(path)
+        self.home = Path(path)
+        self.path = self.home  # the file new entries go to
         self._clock = clock
         self._lock = threading.Lock()
         self._db: sqlite_utils.Database | None = None
+        self.notice: str | None = None  # for the rep, once: the log in use changed
+        self.kept: list[Path] = []  # earlier, damaged logs: kept for IT, read for export
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise EnvironmentProblem(f"Cannot create the folder for the escalation log {self.path}: {e.strerror or e}") from e
-        self.conn = _connect(self.path)
+        *older, newest = _chain(self.home)
+        self.kept = older
+        try:
+            self._open(newest)
+        except _Damaged as e:
+            self._start_fresh(newest, e)
+
+    def _open(self, path: Path) -> None:
+        self.path, self._db = path, None
+        self.conn = _connect(path)
         try:
             version = self.schema_version()
+            verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
         except sqlite3.DatabaseError as e:
             self.conn.close()
-            raise EnvironmentProblem(
-                f"The escalation log {self.path} cannot be opened ({e}). Move the file aside and WorkAid starts a new log."
-            ) from e
+            if _is_damage(e):
+                raise _Damaged(str(e)) from e
+            raise EnvironmentProblem(f"The escalation log {path} cannot be opened ({e}); check the disk and the folder, then try again.") from e
+        if verdict != ["ok"]:
+            self.conn.close()
+            raise _Damaged("; ".join(verdict))
         try:
             self._ensure_schema(version)
         except BaseException:
             self.conn.close()
             raise
+
+    def _start_fresh(self, damaged: Path, cause: BaseException) -> None:
+        """Keep `damaged` untouched and write to a fresh log beside it from now on."""
+        fresh = _fresh_name(self.home, self._clock())
+        log.error("escalation log %s is damaged (%s); kept for IT, new entries go to %s", damaged, cause, fresh)
+        self.kept.append(damaged)
+        self._open(fresh)
+        self.notice = (
+            f"Your escalation log {damaged.name} is damaged, so it is kept as it is for IT; "
+            f"new escalations go to {fresh.name} beside it, and the export includes what can still be read of the old one."
+        )
 
     # -- schema ----------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -204,17 +237,30 @@ class EscalationLog:
         """Log one escalation; returns its row id."""
         row = _checked_row(entry, self._clock())
         try:
-            with self._lock, self.db.atomic() as db:
+            return self._insert(row)
+        except _Damaged as e:  # found on this write: nothing was written; a fresh log takes it
+            self.conn.close()
+            self._start_fresh(self.path, e)
+            return self._insert(row)
+
+    def _insert(self, row: dict[str, Any]) -> int:
+        try:
+            with write(self.conn, lambda: self.db, self._lock, self.path, "escalation log") as db:
                 return db["escalations"].insert(row).last_rowid
-        except sqlite3.OperationalError as e:
-            raise EnvironmentProblem(f"Could not write to the escalation log {self.path}: {e}. Try again in a moment.") from e
+        except sqlite3.DatabaseError as e:
+            if _is_damage(e):
+                raise _Damaged(str(e)) from e
+            raise
+        except EnvironmentProblem as e:
+            raise EnvironmentProblem(f"Could not write to the escalation log: {e}") from e
 
     def entries(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[EscalationEntry]:
         """Logged entries, oldest first, optionally from `since` (inclusive) to `until` (exclusive)."""
         where, params = _window(since, until)
-        rows = self.conn.execute(
-            f"SELECT at, level, reason, target, cards, outcome, call_seconds FROM escalations{where} ORDER BY at, id", params
-        ).fetchall()
+        sql = f"SELECT at, level, reason, target, cards, outcome, call_seconds FROM escalations{where} ORDER BY at, id"
+        rows = [r for old in self.kept for r in _readable_rows(old, where, params)]
+        rows += self.conn.execute(sql, params).fetchall()
+        rows.sort(key=lambda r: r[0])
         return [
             EscalationEntry(
                 level=r[1], reason=r[2], target=r[3], cards=tuple(json.loads(r[4] or "[]")), outcome=r[5],
@@ -225,6 +271,11 @@ class EscalationLog:
 
     def counts(self, since: dt.datetime, until: dt.datetime | None = None) -> dict[tuple[str, int], int]:
         """How many escalations per (reason, level) from `since`, most frequent first."""
+        if self.kept:  # several files: count in Python what each still gives
+            tally: dict[tuple[str, int], int] = {}
+            for e in self.entries(since, until):
+                tally[(e.reason, e.level)] = tally.get((e.reason, e.level), 0) + 1
+            return dict(sorted(tally.items(), key=lambda kv: (-kv[1], -kv[0][1], kv[0][0])))
         where, params = _window(since, until)
         rows = self.conn.execute(
             f"SELECT reason, level, COUNT(*) AS n FROM escalations{where} GROUP BY reason, level ORDER BY n DESC, level DESC, reason", params
@@ -258,6 +309,74 @@ class EscalationLog:
         except OSError as err:
             raise EnvironmentProblem(f"Could not write {path}: {err.strerror or err}. Check the folder and the disk, then try again.") from err
         return len(entries)
+
+
+class _Damaged(Exception):
+    """The log file is damaged (SQLite: malformed, not a database)."""
+
+
+def _is_damage(e: BaseException) -> bool:
+    from workaid.core.store import is_damage
+
+    return is_damage(e)
+
+
+def _chain(home: Path) -> list[Path]:
+    """The configured log, then the fresh logs started beside it, oldest first."""
+    fresh = sorted(home.parent.glob(f"{home.stem}-*{home.suffix}"), key=lambda p: p.stem)
+    return [home, *(p for p in fresh if p.stem[len(home.stem) + 1 :][:8].isdigit())]
+
+
+def _fresh_name(home: Path, now: dt.datetime) -> Path:
+    path = home.with_name(f"{home.stem}-{now:%Y%m%d}{home.suffix}")
+    if path.exists():
+        path = home.with_name(f"{home.stem}-{now:%Y%m%d-%H%M%S%f}{home.suffix}")
+    return path
+
+
+def _readable_rows(path: Path, where: str, params: list[str]) -> list[tuple]:
+    """What a damaged log still gives, read-only: the whole table if it reads, else
+    row ranges by id (a lookup by id skips the damaged pages a scan stops at)."""
+    from urllib.parse import quote
+
+    columns = "SELECT at, level, reason, target, cards, outcome, call_seconds FROM escalations"
+    try:
+        conn = sqlite3.connect(f"file:{quote(path.resolve().as_posix())}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        log.warning("damaged escalation log %s cannot be read at all: %s", path, e)
+        return []
+    try:
+        try:
+            return conn.execute(f"{columns}{where}", params).fetchall()
+        except sqlite3.Error:
+            pass
+        rows: list[tuple] = []
+        both = " AND " if where else " WHERE "
+        lost, start, misses = 0, 1, 0
+        while misses < _PROBE_GIVE_UP:
+            chunk = _probe(conn, f"{columns}{where}{both}id BETWEEN ? AND ?", params, start, start + _PROBE_CHUNK - 1)
+            if chunk is None:  # a damaged range: one id at a time
+                found = [_probe(conn, f"{columns}{where}{both}id = ?", params, n) for n in range(start, start + _PROBE_CHUNK)]
+                lost += sum(1 for f in found if f is None)
+                chunk = [r for f in found if f for r in f]
+            misses = 0 if chunk else misses + 1
+            rows += chunk
+            start += _PROBE_CHUNK
+        log.warning("damaged escalation log %s: %d rows read, %d unreadable", path, len(rows), lost)
+        return rows
+    finally:
+        conn.close()
+
+
+_PROBE_CHUNK = 64
+_PROBE_GIVE_UP = 64  # this many empty ranges in a row: past the last row
+
+
+def _probe(conn: sqlite3.Connection, sql: str, params: list[str], *ids: int) -> list[tuple] | None:
+    try:
+        return conn.execute(sql, [*params, *ids]).fetchall()
+    except sqlite3.Error:
+        return None
 
 
 def _window(since: dt.datetime | None, until: dt.datetime | None) -> tuple[str, list[str]]:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from workaid.core import paths
-from workaid.core.errors import ContentError
-from workaid.core.store import DB_NAME, ImportReport, Store, StoredCard
+from workaid.core.errors import ContentError, WorkAidError
+from workaid.core.store import DB_NAME, DamagedDatabase, ImportReport, Store, StoredCard
 
 if TYPE_CHECKING:
     from workaid.core.search import Response, Searcher
@@ -20,21 +20,50 @@ log = logging.getLogger("workaid.library")
 BUNDLED = "bundled"
 
 
+# How long the status bar keeps saying that the content was rebuilt after damage
+# (a rebuild from the bundled pack while a share is configured is said until a sync succeeds).
+DAMAGE_NOTICE = dt.timedelta(days=1)
+
+
 class Status(NamedTuple):
     source: str
     count: int
     loaded_at: str
+    note: str = ""  # what happened to the content database, when the rep should know
 
     def describe(self) -> str:
         if not self.loaded_at:
-            return "No content loaded yet"
-        when = self.loaded_at
-        try:
-            when = dt.datetime.fromisoformat(self.loaded_at).astimezone().strftime("%d %b %Y %H:%M")
-        except ValueError:
-            pass
+            return "No content loaded yet" + (f" — {self.note}" if self.note else "")
         where = "bundled content pack" if self.source == BUNDLED else self.source
-        return f"{self.count:,} cards from {where}, loaded {when}"
+        text = f"{self.count:,} cards from {where}, loaded {_when(self.loaded_at)}"
+        return f"{text} — {self.note}" if self.note else text
+
+
+def _when(stamp: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%d %b %Y %H:%M")
+    except ValueError:
+        return stamp
+
+
+def damage_note(meta: dict[str, str], now: dt.datetime | None = None) -> str:
+    """The sentence the status bar and the CLI add after the content database was found
+    damaged and rebuilt; "" once it no longer needs saying."""
+    at = meta.get("damaged_at")
+    if not at:
+        return ""
+    rebuilt = meta.get("rebuilt_from", "")
+    fallback = meta.get("source") == BUNDLED and "because" in rebuilt
+    try:
+        recent = (now or dt.datetime.now()) - dt.datetime.fromisoformat(at) < DAMAGE_NOTICE
+    except ValueError:
+        recent = True
+    if not (fallback or recent):
+        return ""
+    return (
+        f"content database was damaged ({_when(at)}); {rebuilt or 'rebuilding it'}. "
+        f"The damaged file is kept for IT as {meta.get('damaged_kept_as', '?')}"
+    )
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -65,9 +94,10 @@ class Library:
     @property
     def searcher(self) -> Searcher:
         """The searcher over this library's connection, made on first use: opening a
-        library (the GUI does so before its first paint) does not need the search module."""
+        library (the GUI does so before its first paint) does not need the search module.
+        A new one once the store started a fresh database (Store.set_aside)."""
         with self._searcher_lock:
-            if self._searcher is None:
+            if self._searcher is None or self._searcher.conn is not self.store.conn:
                 from workaid.core.search import Searcher
 
                 self._searcher = Searcher(self.store.conn)
@@ -88,7 +118,49 @@ class Library:
         return meta.get("fingerprint") != folder_fingerprint(self.bundled)
 
     def load_bundled(self) -> ImportReport:
+        """The bundled pack; right after the database was found damaged, the newest
+        content this desk can verify instead (see rebuild)."""
+        if self.rebuild_pending():
+            return self.rebuild()
         return self.import_folder(self.bundled, source_label=BUNDLED)
+
+    def rebuild_pending(self) -> bool:
+        """The store is a fresh one started after damage and nothing has filled it yet."""
+        meta = self.store.meta()
+        return bool(meta.get("damaged_at")) and not meta.get("rebuilt_from")
+
+    def rebuild(self) -> ImportReport:
+        """Fill a fresh store after damage from the newest content it can verify: the
+        configured share (a full sync), else the bundled pack. A desk with a share that
+        cannot be read now gets the bundled pack so the rep has cards, and the status
+        (damage_note) says so until a sync succeeds: never silently older content."""
+        from workaid.core.config import load_config
+
+        why, share = "", None
+        try:
+            config = load_config()
+            share = config.share
+        except WorkAidError as e:
+            why = f"the configuration cannot be read: {e}"
+        if share:
+            from workaid.core.share import open_share
+            from workaid.core.sync import Syncer, trusted_keys
+
+            try:
+                result = Syncer(self, open_share(share), trusted_keys(config.trusted_keys)).sync_once()
+            except WorkAidError as e:
+                why = f"the shared folder {share} is unreachable: {_first_line(e)}"
+            else:
+                self._rebuilt(f"rebuilt from the shared folder {share} (serial {result.serial})")
+                return ImportReport(result.added, result.updated, result.removed, 0)
+        report = self.import_folder(self.bundled, source_label=BUNDLED)
+        self._rebuilt("rebuilt from the bundled pack" + (f" because {why}" if why else ""))
+        return report
+
+    def _rebuilt(self, how: str) -> None:
+        log.warning("content database %s %s", self.store.path, how)
+        with self.store.atomic() as db:
+            self.store.set_meta(db, rebuilt_from=how)
 
     def import_folder(self, folder: Path | str, source_label: str | None = None) -> ImportReport:
         """Validate every card first; load all of them in one transaction, or none."""
@@ -110,19 +182,33 @@ class Library:
         fingerprint = folder_fingerprint(folder) if label == BUNDLED else ""
         report = self.store.replace_all(result.cards, raws, label, fingerprint)
         self.searcher.invalidate()
+        if label != BUNDLED and self.rebuild_pending():
+            self._rebuilt(f"refilled from {label}")
         log.info("imported %s: %s", label, report)
         return report
 
     # -- reading ----------------------------------------------------------------
     def status(self) -> Status:
         meta = self.store.meta()
-        return Status(meta.get("source", ""), self.store.count(), meta.get("loaded_at", ""))
+        return Status(meta.get("source", ""), self.store.count(), meta.get("loaded_at", ""), damage_note(meta))
 
     def search(self, query: str, kind: str | None = None, tag: str | None = None) -> Response:
-        return self.searcher.search(query, kind, tag)
+        try:
+            return self.searcher.search(query, kind, tag)
+        except DamagedDatabase as e:  # found by the search itself: the one path of Store.set_aside
+            raise self.store.set_aside(e) from e
 
     def card(self, card_id: str) -> StoredCard | None:
         return self.store.get(card_id)
 
     def history(self, card_id: str) -> list[dict]:
         return self.store.history(card_id)
+
+    def cards_of_kind(self, kind: str) -> list[StoredCard]:
+        """Every card of one kind (all contacts, say), never capped like a search."""
+        return self.store.cards_of_kind(kind)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

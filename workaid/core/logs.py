@@ -25,6 +25,13 @@ def setup(data_dir: Path, level: int = logging.INFO) -> Path:
     if _configured == path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
+    import os
+
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        # Else the first record, much later, prints a "Logging error" traceback.
+        import errno
+
+        raise PermissionError(errno.EACCES, "the log folder is read-only for this user", str(path))
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("workaid")

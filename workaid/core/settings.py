@@ -7,14 +7,19 @@ to the default with a logged warning instead of breaking start-up.
 
 from __future__ import annotations
 
+import binascii
 import json
 import logging
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from workaid.core.fileio import atomic_write
 
 log = logging.getLogger("workaid.settings")
+
+
+# A preferences file is a few kB; anything far larger is not ours and is not parsed.
+MAX_FILE_BYTES = 1_000_000
 
 
 class Setting(NamedTuple):
@@ -22,21 +27,45 @@ class Setting(NamedTuple):
     type: type
     default: Any
     help: str
+    # The problem with a value of the right type ("must be 1 to 50"), or None: a value
+    # out of range in the file is dropped with a log line, like one of the wrong type.
+    check: Callable[[Any], str | None] | None = None
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
+            return f"must be {self.type.__name__}, not {type(value).__name__}"
+        return self.check(value) if self.check else None
+
+
+def in_range(low: int, high: int) -> Callable[[Any], str | None]:
+    return lambda v: None if low <= v <= high else f"must be from {low} to {high}"
+
+
+def qt_state(value: str) -> str | None:
+    """Window layouts are Qt's bytes in base64; other text would reach Qt as garbage."""
+    if not value:
+        return None
+    try:
+        binascii.a2b_base64(value.encode("ascii"))
+    except (UnicodeEncodeError, binascii.Error):
+        return "is not base64"
+    return None if len(value) <= 100_000 else "is too long"
 
 
 REGISTRY: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("window.geometry", str, "", "Main window position and size (Qt geometry, base64)."),
-        Setting("window.state", str, "", "Main window state (Qt, base64)."),
-        Setting("window.splitter", str, "", "Sizes of the results/card splitter (Qt, base64)."),
+        Setting("window.geometry", str, "", "Main window position and size (Qt geometry, base64).", qt_state),
+        Setting("window.state", str, "", "Main window state (Qt, base64).", qt_state),
+        Setting("window.splitter", str, "", "Sizes of the results/card splitter (Qt, base64).", qt_state),
         Setting(
             "window.splitter_narrow",
             str,
             "",
             "Sizes of the results/card splitter when the window is narrow and the card sits under the results (Qt, base64).",
+            qt_state,
         ),
-        Setting("search.limit", int, 50, "How many results a search shows at most."),
+        Setting("search.limit", int, 50, "How many results a search shows at most (1 to 50).", in_range(1, 50)),
         Setting("search.kind", str, "", "Kind filter last chosen ('' for all kinds)."),
         Setting(
             "desk.role",
@@ -58,20 +87,28 @@ class Settings:
 
     def _load(self) -> None:
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            with open(self.path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise ValueError(f"larger than {MAX_FILE_BYTES:,} bytes")
+            raw = json.loads(data.decode("utf-8"))
         except FileNotFoundError:
             return
-        except (OSError, ValueError) as e:
-            log.warning("preferences file %s unreadable (%s); using defaults", self.path, e)
+        except (OSError, ValueError, RecursionError) as e:  # RecursionError: nested thousands deep
+            log.warning("preferences file %s unreadable (%s); using defaults", self.path, type(e).__name__ if isinstance(e, RecursionError) else e)
             return
         if not isinstance(raw, dict):
+            log.warning("preferences file %s holds no settings (a JSON %s); using defaults", self.path, type(raw).__name__)
             return
         for name, value in raw.items():
             spec = REGISTRY.get(name)
-            if spec and isinstance(value, spec.type) and not (spec.type is int and isinstance(value, bool)):
+            if spec is None:
+                continue
+            problem = spec.problem(value)
+            if problem is None:
                 self._values[name] = value
-            elif spec:
-                log.warning("preference %s has a bad value %r; using the default", name, value)
+            else:
+                log.warning("preference %s %s (found %.80r); using the default %r", name, problem, value, spec.default)
 
     def get(self, name: str) -> Any:
         return self._values.get(name, REGISTRY[name].default)
@@ -80,6 +117,9 @@ class Settings:
         spec = REGISTRY[name]
         if not isinstance(value, spec.type):
             raise TypeError(f"setting {name} takes {spec.type.__name__}, not {type(value).__name__}")
+        problem = spec.problem(value)
+        if problem:
+            raise ValueError(f"setting {name} {problem}, not {value!r}")
         self._values[name] = value
 
     def save(self) -> None:

@@ -9,16 +9,18 @@ can show history. Start-up only opens a plain sqlite3 connection; sqlite-utils
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from workaid.core.errors import EnvironmentProblem
-from workaid.core.schema import ensure_current, version_of
+from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, environment_problem, version_of, write
 from workaid.core.text import fold
 
 if TYPE_CHECKING:
@@ -33,6 +35,13 @@ SCHEMA_VERSION = 2
 # maintaining them row by row (measured on 20,000 cards: 5 s against 11 s).
 BULK_MIN_ROWS = 1000
 DB_NAME = "content.db"
+# Up to this size `PRAGMA quick_check` runs at every open (the bundled pack: ~1 MB,
+# under 2 ms). Measured on 20,000 cards (250 MB): 250 ms warm, far more cold, too much
+# for the window's start; larger files get the cheap checks, and damage found later
+# by any read takes the same path (Store.set_aside).
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
+# Meta keys the fresh database keeps about the one set aside, for the status bar.
+DAMAGE_KEYS = ("damaged_at", "damaged_kept_as", "damaged_reason")
 
 # Column weights for bm25: a word in the title counts most, then tags, then body.
 RANK_WEIGHTS = (10.0, 6.0, 1.0)
@@ -90,19 +99,30 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
+def writable(path: Path) -> bool:
+    """Can this user write the database (and its folder, for the journal)? False on a
+    read-only data folder: the desk then still searches what it holds."""
+    folder_ok = os.access(path.parent, os.W_OK) if path.parent.exists() else True
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection with the settings every WorkAid connection uses."""
+    """A connection with the settings every WorkAid connection uses; read-only when
+    the file or its folder cannot be written."""
+    path = Path(path)
     conn = None
     try:
-        conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False) if writable(path) else _connect_read_only(path)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         # Searches read many index pages per keystroke: map the file instead of a
         # read() per page, and keep a generous page cache.
         conn.execute("PRAGMA mmap_size = 268435456")
         conn.execute("PRAGMA cache_size = -32000")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as e:
-        raise EnvironmentProblem(f"Cannot open the content database {path}: {e}") from e
+        if conn is not None:
+            conn.close()
+        raise environment_problem(e, path, "content database") or EnvironmentProblem(f"Cannot open the content database {path}: {e}") from e
     except sqlite3.DatabaseError as e:
         if conn is not None:
             conn.close()
@@ -110,8 +130,138 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only: `mode=ro` reads a WAL database whose -shm exists; in a folder where
+    it cannot be made, `immutable=1` (nothing else can be writing there either)."""
+    from urllib.parse import quote
+
+    if not path.exists():
+        raise EnvironmentProblem(f"There is no content database in {path.parent}, and that folder is read-only for this user.")
+    uri = f"file:{quote(path.resolve().as_posix())}"
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+
+
+def is_damage(e: BaseException) -> bool:
+    """SQLite says the file itself is bad (SQLITE_CORRUPT, SQLITE_NOTADB), not locked or full."""
+    if isinstance(e, DamagedDatabase):
+        return True
+    if not isinstance(e, sqlite3.DatabaseError) or isinstance(e, (sqlite3.OperationalError, sqlite3.IntegrityError)):
+        return False
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (11, 26):
+        return True
+    text = str(e).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
 class DamagedDatabase(EnvironmentProblem):
     """The file is not a usable SQLite database (disk fault, a foreign file)."""
+
+
+class Damage(NamedTuple):
+    """What was found wrong with the content database and where the file was put."""
+
+    at: str
+    kept_as: Path
+    reason: str
+
+
+def damage_reason(cause: BaseException) -> str:
+    text = str(cause)
+    return text.split(" is damaged: ", 1)[1] if " is damaged: " in text else text
+
+
+def set_aside_file(path: Path, reason: str, inode: int | None = None) -> Path | None:
+    """Move the damaged database at `path` (and its -wal, -shm) to a dated name beside
+    it; None when another connection of this desk, or another WorkAid, set it aside
+    first. `inode` is the file the caller found damaged; without it, a file in place
+    that passes the quick check counts as already replaced."""
+    replaced = _inode(path) != inode if inode is not None else _healthy(path)
+    if not path.exists() or replaced:
+        log.error("content database %s was damaged (%s); it has already been set aside", path, reason)
+        return None
+    aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    log.error("content database %s is damaged (%s); kept as %s, starting a fresh one", path, reason, aside)
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(str(path) + suffix)
+            if src.exists():
+                src.replace(Path(str(aside) + suffix))
+    except OSError as e:
+        raise EnvironmentProblem(f"The content database {path} is damaged ({reason}) and could not be set aside: {e.strerror or e}") from e
+    return aside
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
+def _healthy(path: Path) -> bool:
+    if _header_problem(path):
+        return False
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return False
+    try:
+        return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+    except sqlite3.OperationalError as e:
+        problem = environment_problem(e, path, "content database")
+        if problem is not None:
+            raise problem from e
+        return False
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def _header_problem(path: Path) -> str | None:
+    """A file shorter than its own header says (a truncated copy, a short write)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return None
+    if size == 0:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+        return "not an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]
+    if valid and pages and page_size and size < pages * page_size:
+        return f"truncated: {size:,} bytes of {pages * page_size:,}"
+    return None
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Damage met by any read or write sets the file aside at once (see Store.set_aside)."""
+
+    @functools.wraps(method)
+    def run(self: Store, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as e:
+            if not is_damage(e):
+                raise
+            raise self.set_aside(e) from e
+
+    return run
 
 
 class StoredCard(NamedTuple):
@@ -152,25 +302,81 @@ class Store:
         self.path = Path(path)
         self._write_lock = threading.Lock()
         self._db: sqlite_utils.Database | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._inode: int | None = None  # the file this store's connection reads
+        # Set when this store found its file damaged and started a fresh one.
+        self.damage: Damage | None = None
         try:
-            self.conn = connect(self.path)
-            self._ensure_schema()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise EnvironmentProblem(f"Cannot create the data folder {self.path.parent}: {e.strerror or e}") from e
+        self.conn: sqlite3.Connection | None = None
+        try:
+            self._open()
         except (DamagedDatabase, sqlite3.DatabaseError) as e:
-            if isinstance(e, sqlite3.OperationalError):  # locked, read-only…: not damage
+            if not is_damage(e):  # locked, read-only…: not damage
+                if isinstance(e, sqlite3.OperationalError):
+                    problem = environment_problem(e, self.path, "content database")
+                    if problem is not None:
+                        raise problem from e
                 raise
-            # Content is derived data: keep the damaged file for IT, start a fresh one;
-            # the bundled pack or the next sync fills it again.
-            aside = self.path.with_name(f"{self.path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
-            log.error("content database %s is damaged (%s); moved to %s and rebuilding", self.path, e, aside)
-            if getattr(self, "conn", None) is not None:
+            self.set_aside(e)
+
+    @property
+    def read_only(self) -> bool:
+        return not writable(self.path)
+
+    def _open(self) -> None:
+        """Connect and check: the header, the schema, the meta table, and the whole file
+        (`PRAGMA quick_check`) where that is cheap."""
+        problem = _header_problem(self.path)
+        if problem:
+            raise DamagedDatabase(f"The content database {self.path} is damaged: {problem}")
+        self.conn = connect(self.path)
+        self._inode = _inode(self.path)
+        self._ensure_schema()
+        self.conn.execute("SELECT key, value FROM meta").fetchall()
+        self.conn.execute("SELECT COUNT(*) FROM cards").fetchone()
+        if self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)").fetchall()]
+            if verdict != ["ok"]:
+                raise DamagedDatabase(f"The content database {self.path} is damaged: {'; '.join(verdict)}")
+
+    def verify(self) -> None:
+        """The full quick check, whatever the size; damage sets the file aside (DamagedDatabase)."""
+        try:
+            verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)").fetchall()]
+        except sqlite3.DatabaseError as e:
+            if not is_damage(e):
+                raise
+            raise self.set_aside(e) from e
+        if verdict != ["ok"]:
+            raise self.set_aside(DamagedDatabase("; ".join(verdict)))
+
+    def set_aside(self, cause: BaseException) -> DamagedDatabase:
+        """Keep the damaged file for IT (set_aside_file), start a fresh database in its
+        place and note in it what happened; content is derived data, and Library.rebuild
+        fills it again. Returns the error for the caller to raise."""
+        reason = damage_reason(cause)
+        if self.read_only:
+            raise DamagedDatabase(
+                f"The content database {self.path} is damaged ({reason}) and its folder is read-only for this user; ask IT to replace it."
+            ) from cause
+        if self.conn is not None:
+            try:
                 self.conn.close()
-            for suffix in ("", "-wal", "-shm"):
-                src = Path(str(self.path) + suffix)
-                if src.exists():
-                    src.replace(Path(str(aside) + suffix))
-            self.conn = connect(self.path)
-            self._ensure_schema()
+            except sqlite3.Error:
+                pass
+        self.conn, self._db = None, None
+        aside = set_aside_file(self.path, reason, self._inode)
+        self._open()
+        if aside is not None:
+            self.damage = Damage(dt.datetime.now().isoformat(timespec="seconds"), aside, reason)
+            with self.atomic() as db:
+                self.set_meta(db, damaged_at=self.damage.at, damaged_kept_as=str(aside), damaged_reason=reason)
+        return DamagedDatabase(
+            f"The content database {self.path} was damaged ({reason}); "
+            + (f"it is kept as {aside} and a fresh one was started." if aside else "a fresh one is in its place.")
+        )
 
     # -- schema -----------------------------------------------------------
     def schema_version(self) -> int:
@@ -191,14 +397,15 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:
-        """The one way to write: serialised, all-or-nothing."""
-        with self._write_lock, self.db.atomic() as db:
+        """The one way to write: serialised, the write lock taken up front, all-or-nothing."""
+        with write(self.conn, lambda: self.db, self._write_lock, self.path, "content database") as db:
             yield db
 
     def close(self) -> None:
         self.conn.close()
 
     # -- meta -------------------------------------------------------------
+    @_guarded
     def meta(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
 
@@ -206,6 +413,7 @@ class Store:
         db["meta"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
 
     # -- content ------------------------------------------------------------
+    @_guarded
     def replace_all(self, cards: Iterable[Card], raws: dict[str, str], source_label: str, fingerprint: str = "") -> ImportReport:
         """Make the store hold exactly `cards` (a whole folder), in one transaction.
 
@@ -222,9 +430,11 @@ class Store:
         n_changed = sum(1 for c in changed if c.id in existing)
         return ImportReport(added=len(changed) - n_changed, changed=n_changed, removed=len(removed), unchanged=len(cards) - len(changed))
 
+    @_guarded
     def card_hashes(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT id, sha256 FROM cards").fetchall())
 
+    @_guarded
     def apply(
         self,
         upserts: list[Card],
@@ -306,13 +516,16 @@ class Store:
             count = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
             self.set_meta(db, **{"source": source_label, "loaded_at": now, "card_count": str(count), **(meta or {})})
 
+    @_guarded
     def count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
 
+    @_guarded
     def get(self, card_id: str) -> StoredCard | None:
         row = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", [card_id]).fetchone()
         return _stored(row) if row else None
 
+    @_guarded
     def history(self, card_id: str) -> list[dict[str, Any]]:
         cur = self.conn.execute(
             "SELECT version, sha256, title, author, note, published_at, recorded_at, source "
@@ -322,6 +535,7 @@ class Store:
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row)) for row in cur.fetchall()]
 
+    @_guarded
     def raw_by_hash(self, hashes: Iterable[str]) -> dict[str, str]:
         """The text of every card version this desk holds, by sha256 (for sync)."""
         hashes = list(hashes)
@@ -334,6 +548,15 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    @_guarded
+    def cards_of_kind(self, kind: str) -> list[StoredCard]:
+        """Every card of `kind`, by title. The desk's directory needs them all; a search
+        answers with one page of results, so a team on card 60 would never be offered."""
+        rows = self.conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE kind = ? ORDER BY title COLLATE NOCASE, id", [kind]
+        ).fetchall()
+        return [_stored(row) for row in rows]
 
 
 _CARD_COLUMNS = "id, kind, title, tags, owner, review_by, summary, body, fields, source, version, updated_at"

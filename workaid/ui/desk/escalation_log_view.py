@@ -120,6 +120,7 @@ class EscalationLogDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, self.export)
         desk.log_service.changed.connect(self.refresh)
+        desk.log_service.noticed.connect(self._tell)
 
     def open_view(self) -> None:
         parent = self.parentWidget()
@@ -131,6 +132,8 @@ class EscalationLogDialog(QDialog):
             self.move(pg.x() + (pg.width() - w) // 2, pg.y() + max(0, (pg.height() - h) // 3))
         present(self)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.desk.log_service.notice:
+            self._tell(self.desk.log_service.notice)
         self.refresh()
 
     def refresh(self) -> None:
@@ -147,6 +150,9 @@ class EscalationLogDialog(QDialog):
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
         self.loaded = True
+
+    def _tell(self, notice: str) -> None:
+        self.message.say(notice, "info")
 
     def _failed(self, exc: BaseException) -> None:
         self.loaded = True

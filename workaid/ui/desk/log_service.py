@@ -25,16 +25,27 @@ Counts = dict[tuple[str, int], int]
 class LogService(QObject):
     # An entry was added: views showing counts refresh.
     changed = Signal()
+    # Once: the log in use changed (the old one is damaged and kept for IT); the sentence for the rep.
+    noticed = Signal(str)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = default_path(data_dir)
         self._tasks = Tasks(self, max_threads=1)  # one at a time: one connection, used in turn
         self._log: EscalationLog | None = None
+        self.notice: str | None = None  # set once, from the worker, before `noticed`
 
     def _open(self) -> EscalationLog:  # on the worker
         if self._log is None:
             self._log = EscalationLog(self.path)
+            if self._log.notice:
+                self.notice = self._log.notice
+                log.warning("told the rep: %s", self.notice)
+                self.noticed.emit(self.notice)  # queued to the GUI thread
+        elif self._log.notice and self.notice is None:  # the log changed on a write
+            self.notice = self._log.notice
+            log.warning("told the rep: %s", self.notice)
+            self.noticed.emit(self.notice)
         return self._log
 
     def busy(self) -> bool:
@@ -45,7 +56,12 @@ class LogService(QObject):
             on_done(row_id)
             self.changed.emit()
 
-        self._tasks.run(lambda: self._open().add(entry), done, on_error)
+        def job() -> int:
+            row_id = self._open().add(entry)
+            self._open()  # a write that met damage switched logs: say so
+            return row_id
+
+        self._tasks.run(job, done, on_error)
 
     def counts(
         self, now: dt.datetime, on_done: Callable[[tuple[Counts, Counts]], None], on_error: Callable[[BaseException], None]
