@@ -57,12 +57,34 @@ def test_a_clock_that_goes_backwards_never_makes_time_negative():
 
 
 def test_the_default_clock_is_monotonic_so_wall_clock_jumps_do_not_count(monkeypatch):
+    # Both clocks are stood in for, so the answer shows which one the timer reads: the
+    # wall clock jumps an hour back and a day forward, the monotonic one moves 90 s.
     import time
 
+    monotonic, wall = Clock(), iter([5_000_000.0, 5_000_000.0 - 3600, 5_000_000.0 + 86_400])
+    monkeypatch.setattr(time, "monotonic", monotonic)
+    monkeypatch.setattr(time, "time", lambda: next(wall))
     timer = CallTimer()
     timer.start()
-    monkeypatch.setattr(time, "time", lambda: 0.0)  # the wall clock jumps back to 1970
-    assert 0 <= timer.elapsed() < 5
+    monotonic.t += 90
+    assert timer.elapsed() == 90
+    monotonic.t += 30
+    timer.stop()
+    assert timer.elapsed() == 120
+
+
+def test_an_injected_clock_is_the_one_read():
+    reads = []
+
+    def clock() -> float:
+        reads.append(len(reads))
+        return 100.0 * len(reads)
+
+    timer = CallTimer(clock)
+    timer.start()  # reads 100
+    assert timer.elapsed() == 100  # reads 200
+    timer.stop()  # reads 300: 200 banked
+    assert timer.elapsed() == 200 and len(reads) == 3
 
 
 def test_the_timer_answers_the_checklists_time_question():

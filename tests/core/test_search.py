@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import threading
 
 from hypothesis import HealthCheck, given, settings
@@ -144,12 +145,38 @@ HOSTILE = st.one_of(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(HOSTILE, max_size=6).map(" ".join), st.sampled_from([None, "script", "contact"]), st.sampled_from([None, "fees", "x'y"]))
-def test_no_input_can_raise(library, query, kind, tag):
-    response = library.search(query, kind=kind, tag=tag)
-    assert response.query == query
+def test_no_input_can_raise(library, caplog, query, kind, tag):
+    # "Never raises" alone would also hold if every query failed and was swallowed:
+    # no search may have been logged as failed either.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="workaid.search"):
+        response = library.search(query, kind=kind, tag=tag)
+    assert response.query == query and not response.cancelled
+    assert not [r for r in caplog.records if r.name.startswith("workaid.search")], caplog.text
     for r in response.results:
         assert r.snippet.text is not None
         assert kind is None or r.kind == kind
+
+
+# Real words of the bundled pack and a card each must find, and FTS5 syntax to wrap them in.
+REAL_WORDS = [("escalation", "escalation-levels"), ("late fee", "late-fee-waiver"), ("waiver", "late-fee-waiver"), ("checklist", "escalation-checklist")]
+SYNTAX = st.sampled_from(['"', "'", "*", "(", ")", "^", "-", "+", ":", "{", "}", "NEAR(", "AND ", " OR", " NOT ", "", " "])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(REAL_WORDS), st.lists(SYNTAX, max_size=3).map("".join), st.lists(SYNTAX, max_size=3).map("".join))
+def test_real_words_in_hostile_syntax_still_find_their_cards(library, caplog, word_and_card, before, after):
+    word, card = word_and_card
+    caplog.clear()
+    query = before + word + after
+    with caplog.at_level(logging.WARNING, logger="workaid.search"):
+        response = library.search(query)
+    assert not [r for r in caplog.records if r.name.startswith("workaid.search")], caplog.text
+    tokens = parse_query(query).tokens
+    if set(tokens) - set(word.split()):
+        return  # an operator word (AND, NEAR …) became a search word of its own: also quoted, finds what it finds
+    assert card in ids(response), (query, response.mode)
+    assert response.mode == "words"
 
 
 def test_huge_and_control_inputs(library):

@@ -21,7 +21,11 @@ URL_SCHEMES = {"http", "https", "mailto", "card"}
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>\n]{0,500}>")
+# What Markdown passes through as raw HTML: a tag or a comment, i.e. '<' followed by a
+# letter, '/', '!' or '?'. "under < £25 and > £10" is text, as the card view shows it.
+_TAG = re.compile(r"<[A-Za-z/!?][^>\n]{0,500}>")
+_HIDDEN_OPEN = re.compile(r"<(script|style)\b", re.I)
+_HIDDEN_CLOSE = {"script": re.compile(r"</script[^>]{0,500}>", re.I), "style": re.compile(r"</style[^>]{0,500}>", re.I)}
 _LINE_MARK = re.compile(r"^[ \t]*(?:[#>]+|[-+*]|\d+[.)])[ \t]+", re.M)
 _RULE = re.compile(r"^[ \t|:=*_-]*[-=*_]{3,}[ \t|:=*_-]*$", re.M)
 _INLINE = str.maketrans({"*": None, "`": None, "~": None, "|": " ", "\t": " "})
@@ -35,13 +39,35 @@ _SPACES = re.compile(r" {2,}")
 _BLANKS = re.compile(r"\n\s*\n+")
 
 
+def _drop_hidden(text: str) -> str:
+    """Script and style elements, content included, out: the sanitiser drops their
+    content too, so it is neither indexed nor quoted. One pass (an opening with no
+    closing tag is left to _TAG), so no input makes it slow."""
+    out, pos = [], 0
+    while (m := _HIDDEN_OPEN.search(text, pos)) is not None:
+        close = _HIDDEN_CLOSE[m.group(1).lower()].search(text, m.end())
+        if close is None:
+            break
+        out.append(text[pos : m.start()])
+        out.append(" ")
+        pos = close.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def plain_text(markdown_text: str) -> str:
-    """Readable text of a Markdown body, for indexing and snippets (fast, no parser)."""
+    """Readable text of a Markdown body, for indexing and snippets (fast, no parser).
+
+    The result is text, never markup: raw HTML is taken out first and entities are
+    decoded last, once, so a body that shows "&lt;script&gt;" as words yields the
+    characters "<script>", which every consumer that builds HTML escapes again
+    (snippet_marked, the result list's rich roles). Decoding before the tags are taken
+    out would drop words the card shows; decoding twice would make "&amp;lt;" a "<"."""
     text = markdown_text
     if "](" in text:
         text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(" ", _drop_hidden(text))
     text = _RULE.sub("", text)
     if "|" in text:
         text = _TABLE_ROW.sub(_table_row, text)

@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from workaid.core.store import folded_doc
+from workaid.core.store import DamagedDatabase, folded_doc, is_damage
 from workaid.core.text import clean, fold, has_cjk, words
 
 log = logging.getLogger("workaid.search")
@@ -64,6 +64,8 @@ class Result:
     snippet: Snippet
 
     def as_json(self) -> dict:
+        from html import escape  # not at start-up: the window never needs it (~2 ms)
+
         return {
             "id": self.id,
             "title": self.title,
@@ -72,7 +74,9 @@ class Result:
             "summary": self.summary,
             "review_by": self.review_by,
             "snippet": self.snippet.text,
-            "snippet_marked": self.snippet.marked("<mark>", "</mark>"),
+            # HTML: a consumer may put it straight into a page, so the card's text is
+            # escaped and the <mark> tags are the only markup in it.
+            "snippet_marked": self.snippet.marked("<mark>", "</mark>", escape),
         }
 
 
@@ -145,7 +149,9 @@ class Searcher:
                 return Response(query, mode="none", cancelled=True)
             log.exception("search failed for %r", query)
             return Response(query, mode="none")
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as e:
+            if is_damage(e):  # not a search problem: the caller sets the file aside (Store.set_aside)
+                raise DamagedDatabase(f"The content database is damaged: {e}") from e
             log.exception("search failed for %r", query)
             return Response(query, mode="none")
 

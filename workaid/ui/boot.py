@@ -21,15 +21,24 @@ bare, empty window never pays are cut here, by `prepare`:
    service and nothing is started.
 
 No Qt is imported at this module's top: `prepare` must run before it.
+
+Before all that, `refuse_without_display` checks that there is a desktop to show the
+window on: without one, Qt's xcb plugin prints a misleading "xcb-cursor0 is needed"
+and aborts the process (exit 134).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from PySide6.QtWidgets import QApplication
 
 STYLE = "Fusion"
@@ -105,3 +114,87 @@ def _load_fontconfig() -> None:
         ctypes.CDLL("libfontconfig.so.1").FcInit()
     except (OSError, AttributeError):
         pass  # no fontconfig: Qt will find its fonts its own way
+
+
+NO_DESKTOP = "WorkAid needs a desktop session: {why} — the command line works without one: workaid search WORDS (workaid --help lists the rest)."
+
+
+def display_problem(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str | None:
+    """Why Qt could not open a window here (a sentence for a person), or None.
+
+    Only X11 and Wayland desktops are checked (Windows and macOS always have one), and
+    a platform chosen in QT_QPA_PLATFORM (offscreen, wayland, vnc …) is taken as is.
+    On the normal path this is one stat() of the X server's socket: start-up does
+    not notice it. A socket left behind by a crashed X server is not detected (that
+    needs the X protocol); Qt's own message covers it.
+    """
+    if not (platform.startswith("linux") or "bsd" in platform):
+        return None
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if chosen and not chosen.startswith("xcb"):
+        return None
+    if not chosen and environ.get("WAYLAND_DISPLAY"):
+        return None
+    display = environ.get("DISPLAY", "")
+    if not display:
+        return NO_DESKTOP.format(why="DISPLAY/WAYLAND_DISPLAY is not set")
+    if _x_server_answers(display, platform):
+        return None
+    return NO_DESKTOP.format(why=f"no display answers at DISPLAY={display}")
+
+
+def _x_server_answers(display: str, platform: str) -> bool:
+    """Whether an X server listens for `display` ("[host]:N[.screen]") on this machine.
+
+    A remote host is not tried (a name lookup or an unanswered connect can take
+    seconds): Qt reports that one itself."""
+    host, colon, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if not colon or not number.isdigit():
+        return True  # a form this check does not know: leave it to Qt
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        try:
+            if stat.S_ISSOCK(os.stat(path).st_mode):
+                return True  # the normal path: a socket file is all that is looked at
+        except OSError:
+            pass
+        # No socket file (a container that does not share /tmp): Linux servers also
+        # listen on an abstract socket of the same name.
+        return platform.startswith("linux") and _connects("AF_UNIX", "\0" + path)
+    if host in ("localhost", "127.0.0.1", "::1"):  # ssh -X forwarding
+        return _connects("AF_INET6" if host == "::1" else "AF_INET", (host, 6000 + int(number)))
+    return True
+
+
+def _connects(family: str, address: str | tuple[str, int]) -> bool:
+    import _socket  # not `socket`: its Python layer takes milliseconds to import
+
+    sock = _socket.socket(getattr(_socket, family), _socket.SOCK_STREAM)
+    try:
+        sock.settimeout(0.5)
+        sock.connect(address)
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
+
+
+def refuse_without_display(data_dir: Path) -> int | None:
+    """Exit code 2, after saying why on stderr and in the log, if no window can be
+    shown here; None to go on and start Qt."""
+    problem = display_problem()
+    if problem is None:
+        return None
+    print(problem, file=sys.stderr)
+    import logging
+
+    from workaid.core import logs
+
+    try:
+        logs.setup(data_dir)
+    except OSError as e:
+        print(f"WorkAid: not keeping a log: cannot write {logs.log_file(data_dir)} ({e.strerror or e}).", file=sys.stderr)
+    logging.getLogger("workaid.ui").warning("not starting the window: %s", problem)
+    return 2
