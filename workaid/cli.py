@@ -62,12 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     pb.add_argument("share", type=Path)
     pb.add_argument("--key", type=Path, required=True, help="the publisher's private key file")
     pb.add_argument("--note", default="", help="why: shown in every card's history")
-    pb.add_argument("--author", help="who publishes (default: your login name)")
+    pb.add_argument("--author", help="who publishes (default: the 'author' setting in workaid.toml, else your login name)")
 
     co = sub.add_parser("checkout", help="copy the shared folder's current cards into a folder to edit")
     co.add_argument("share", type=Path)
     co.add_argument("dest", type=Path)
-    co.add_argument("--trusted-key", action="append", metavar="KEY", help="a trusted public key file or key text (default: from the configuration)")
+    co.add_argument("--trusted-key", action="append", metavar="KEY", help="the publisher's public key file (publisher.pub) or key text (default: trusted_keys from the configuration)")
+    co.add_argument("--force", action="store_true", help="overwrite unpublished edits in DEST after copying them to a backup folder beside it")
 
     sy = sub.add_parser("sync", help="check the shared folder once and apply a new verified pack")
     sy.add_argument("--share", help="the shared folder (default: from the configuration)")
@@ -112,9 +113,6 @@ def _plain_gui_start(argv: list[str]):
 def main(argv: list[str] | None = None) -> int:
     args = _plain_gui_start(sys.argv[1:] if argv is None else argv) or _parser().parse_args(argv)
     from workaid.core import paths
-    from workaid.core.errors import EnvironmentProblem
-
-    from workaid.core.errors import ConfigError
 
     if args.config:
         import os
@@ -125,38 +123,118 @@ def main(argv: list[str] | None = None) -> int:
     if command == "gui":
         from workaid.ui import boot
 
+        refused = boot.refuse_without_display(data_dir)  # else Qt aborts with a misleading xcb message
+        if refused is not None:
+            return refused
         boot.prepare()  # before Qt is imported: see workaid.ui.boot
         from workaid.ui.app import run
 
         return run(data_dir)
-    if command == "check":
-        return _check(args.folder)
     try:
-        from workaid.core import logs
+        if command == "check":
+            return _check(args.folder)
+        _setup_logging(data_dir)
+        return _run_command(command, args, data_dir)
+    except BrokenPipeError:
+        return _output_closed()
+    except BaseException as e:  # noqa: BLE001 - mapped to an exit code or re-raised below
+        code = _exit_code_for(e, data_dir)
+        if code is None:
+            raise
+        return code
 
+
+def _run_command(command: str, args, data_dir: Path) -> int:
+    """The sub-command; damage found by its reads has set the content database aside
+    (Store.set_aside), so it runs once more on the rebuilt database."""
+    from workaid.core.store import DamagedDatabase
+
+    try:
+        return _dispatch(command, args, data_dir)
+    except DamagedDatabase as e:
+        print(f"workaid: {e} Rebuilding it and trying again.", file=sys.stderr)
+        return _dispatch(command, args, data_dir)
+
+
+def _dispatch(command: str, args, data_dir: Path) -> int:
+    if command in _COMMANDS:
+        return _COMMANDS[command](args, data_dir)
+    from workaid.cli_escalation import COMMANDS
+
+    return COMMANDS[command](args, _library(data_dir))
+
+
+def _setup_logging(data_dir: Path) -> None:
+    """The log file; a data folder that cannot be written (read-only) still lets the
+    desk search what it holds, so this is said once, not fatal."""
+    from workaid.core import logs
+
+    try:
         logs.setup(data_dir)
-        if command in _COMMANDS:
-            return _COMMANDS[command](args, data_dir)
-        from workaid.cli_escalation import COMMANDS
+    except OSError as e:
+        print(f"workaid: not keeping a log: cannot write {logs.log_file(data_dir)} ({e.strerror or e}).", file=sys.stderr)
 
-        return COMMANDS[command](args, _library(data_dir))
-    except ConfigError as e:
+
+def _output_closed() -> int:
+    """The reader of our output went away (`workaid search a | head -1`): stop quietly.
+    stdout is pointed at devnull so the interpreter's final flush raises nothing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
+
+
+def _exit_code_for(e: BaseException, data_dir: Path) -> int | None:
+    """Print the sentence for an error the user can act on and return its exit code;
+    None for a bug (re-raised: a traceback, logged)."""
+    import errno
+    import sqlite3
+
+    from workaid.core.errors import ConfigError, EnvironmentProblem
+    from workaid.core.schema import environment_problem
+
+    if isinstance(e, ConfigError):
         print(f"workaid: {e}", file=sys.stderr)
         return EXIT_REJECTED
-    except EnvironmentProblem as e:
+    if isinstance(e, sqlite3.OperationalError):
+        mapped = environment_problem(e, data_dir / "content.db", "database")
+        if mapped is None:
+            return None
+        e = mapped
+    if isinstance(e, EnvironmentProblem):
         print(f"workaid: {e}", file=sys.stderr)
         return EXIT_ENVIRONMENT
-    except OSError as e:
-        print(f"workaid: {e.strerror or e}: {e.filename or data_dir}. Check the disk and try again.", file=sys.stderr)
+    if isinstance(e, OSError):
+        where = Path(e.filename) if e.filename else None
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            folder = (where.parent if where and not where.is_dir() else where) or data_dir
+            print(f"workaid: the disk holding {folder} is full; nothing was changed. Free some space there and try again.", file=sys.stderr)
+        else:
+            print(f"workaid: {e.strerror or e}: {where or data_dir}. Check the disk and try again.", file=sys.stderr)
         return EXIT_ENVIRONMENT
+    return None
 
 
 def _library(data_dir: Path):
+    """The desk's library, filled when empty; after damage, rebuilt from the newest
+    content it can verify (Library.rebuild), and the rep is told how."""
     from workaid.core.library import Library
 
     lib = Library(data_dir)
-    if lib.needs_bundled_import():
+    if lib.store.read_only:
+        if lib.store.count() == 0:
+            from workaid.core.errors import EnvironmentProblem
+
+            raise EnvironmentProblem(f"The content database in {data_dir} is empty and that folder is read-only for this user.")
+        return lib
+    if lib.needs_bundled_import() or lib.rebuild_pending():
         lib.load_bundled()
+    if lib.store.damage is not None:
+        print(f"workaid: {lib.status().note}.", file=sys.stderr)
     return lib
 
 
@@ -167,11 +245,22 @@ def _print_problems(folder: Path, problems: list) -> None:
         print(f"{where}:{p.line} — {p.message}" if p.line else f"{where} — {p.message}", file=sys.stderr)
 
 
+def _print_skipped(folder: Path, skipped: list | None = None) -> None:
+    """Files that look like cards but were not loaded (sync debris, hidden, links), as notes."""
+    if skipped is None:
+        from workaid.core.cards import skipped_files
+
+        skipped = skipped_files(folder)
+    for s in skipped:
+        print(f"note: {folder / s.source} — skipped: {s.reason}")
+
+
 def _check(folder: Path) -> int:
     from workaid.core.cards import load_folder
 
     result = load_folder(folder)
     _print_problems(folder, result.problems)
+    _print_skipped(folder, result.skipped)
     bad = len({p.source for p in result.problems})
     print(f"{result.files} files: {len(result.cards)} valid cards, {bad} rejected")
     return EXIT_REJECTED if result.problems or not result.cards else EXIT_OK
@@ -208,16 +297,27 @@ def _today() -> str:
 
 
 def _import(args, data_dir: Path) -> int:
+    from workaid.core.config import load_config
     from workaid.core.errors import ContentError
     from workaid.core.library import Library
 
+    share = load_config().share
+    if share:
+        # The next sync would see the share's pointer unchanged and say "Up to date"
+        # while the desk holds only the imported cards: refuse instead of diverging.
+        print(f"workaid: this desk syncs from {share}; a local import would be replaced by nothing and hide the "
+              f"share's cards. Use `workaid check {args.folder}` to validate the folder, publish it to the share, "
+              "or unset 'share' in workaid.toml to run this desk on local cards. Nothing was loaded.", file=sys.stderr)
+        return EXIT_REJECTED
     lib = Library(data_dir)
     try:
         report = lib.import_folder(args.folder)
     except ContentError as e:
         _print_problems(args.folder, e.problems)
+        _print_skipped(args.folder)
         print(f"Nothing was loaded: {len(e.problems)} problem(s) in {args.folder}. Fix them and import again.", file=sys.stderr)
         return EXIT_REJECTED
+    _print_skipped(args.folder)
     print(
         f"Loaded {report.total:,} cards from {args.folder}: {report.added} added, {report.changed} changed, "
         f"{report.removed} removed, {report.unchanged} unchanged."
@@ -248,7 +348,8 @@ def _history(args, data_dir: Path) -> int:
     for r in rows:
         who = f" by {r['author']}" if r["author"] else ""
         note = f" — {r['note']}" if r["note"] else ""
-        print(f"v{r['version']}  {r['published_at'] or r['recorded_at']}{who}  {r['sha256'][:12]}  {r['title']}{note}")
+        title = r["title"] or "(title not recorded: published before WorkAid kept titles)"
+        print(f"v{r['version']}  {r['published_at'] or r['recorded_at']}{who}  {r['sha256'][:12]}  {title}{note}")
     return EXIT_OK
 
 
@@ -306,20 +407,25 @@ def _publish(args, data_dir: Path) -> int:
     from workaid.core.errors import ContentError
 
     private_key = _load_private(args.key)
+    author = args.author
     try:
-        trusted, _ = _trusted(None)
+        trusted, config = _trusted(None)
+        author = author or config.author
     except Exception as e:  # a desk config is not needed to publish
         log.info("no trusted keys from configuration (%s); verifying the share with the publisher's own key", e)
         trusted = []
     try:
-        report = pack.publish(args.source, args.share, private_key, note=args.note, author=args.author, trusted=trusted)
+        report = pack.publish(args.source, args.share, private_key, note=args.note, author=author, trusted=trusted)
     except ContentError as e:
         _print_problems(args.source, e.problems)
+        _print_skipped(args.source)
         print(f"Nothing was published: {len(e.problems)} problem(s) in {args.source}.", file=sys.stderr)
         return EXIT_REJECTED
     except (pack.PublishConflict, pack.PackError) as e:
         print(f"workaid: {e}", file=sys.stderr)
         return EXIT_REJECTED
+    for line in report.notes:
+        print(f"note: {line}")
     if report.nothing:
         print(f"Nothing to publish: {args.share} already has these {report.unchanged} cards.")
         return EXIT_OK
@@ -336,11 +442,13 @@ def _checkout(args, data_dir: Path) -> int:
 
     trusted, _ = _trusted(args.trusted_key)
     try:
-        n = pack.checkout(args.share, args.dest, trusted)
-    except pack.PackError as e:
+        report = pack.check_out(args.share, args.dest, trusted, force=args.force)
+    except (pack.PackError, pack.UnpublishedEdits) as e:
         print(f"workaid: {e}", file=sys.stderr)
         return EXIT_REJECTED
-    print(f"Wrote {n} cards to {args.dest}. Edit them there, then: workaid publish {args.dest} {args.share} --key KEY")
+    if report.backup:
+        print(f"Kept {len(report.kept)} edited file(s) that were never published in {report.backup}.")
+    print(f"Wrote {report.written} cards to {args.dest}. Edit them there, then: workaid publish {args.dest} {args.share} --key KEY")
     return EXIT_OK
 
 

@@ -98,7 +98,7 @@ def test_authority_usage_errors_exit_2(argv, capsys):
 
 def test_script_fully_filled_prints_the_text_and_exits_0(library, capsys):
     code, out, err = run(
-        library, capsys, "script", "script-apology-rep", "--set", "customer_name=Ann Lee", "--set", "issue_summary=the double charge",
+        library, capsys, "script", "script-apology-rep", "--set", "customer_name=Ann Lee", "--set", "customer_issue=the double charge",
         "--set", "agent_name=Sam", "--set", "case_ref=WA-20418",
     )
     assert code == 0 and err == ""
@@ -109,8 +109,8 @@ def test_script_fully_filled_prints_the_text_and_exits_0(library, capsys):
 def test_script_with_gaps_prints_markers_and_names_every_gap(library, capsys):
     code, out, err = run(library, capsys, "script", "script-apology-rep", "--set", "customer_name=Ann", "--set", "agent_name=")
     assert code == 1
-    assert "I'm sorry about [issue_summary?]." in out and "I'm [agent_name?]," in out
-    assert "3 placeholders left unfilled (shown as [name?]): issue_summary, agent_name, case_ref" in err
+    assert "I'm sorry about [customer_issue?]." in out and "I'm [agent_name?]," in out
+    assert "3 placeholders left unfilled (shown as [name?]): customer_issue, agent_name, case_ref" in err
     assert "--set case_ref=…   The case reference, e.g. WA-20418" in err
 
 

@@ -173,14 +173,14 @@ def test_the_timer_answers_the_time_threshold_only_when_it_knows():
 
 def test_typed_values_and_the_target_fill_scripts():
     s = session()
-    s.remember({"customer_name": " Ann  Lee ", "case_ref": "", "issue_summary": "Paid on time, charged a late fee"})
-    assert s.values == {"customer_name": "Ann Lee", "issue_summary": "Paid on time, charged a late fee"}
+    s.remember({"customer_name": " Ann  Lee ", "case_ref": "", "customer_issue": "Paid on time, charged a late fee"})
+    assert s.values == {"customer_name": "Ann Lee", "customer_issue": "Paid on time, charged a late fee"}
     billing = Contact.from_card(bundled("contact-billing-specialists"))
     s.set_target(billing)
     placeholders = bundled("script-handoff-expert").fields["placeholders"]
     assert s.script_values(placeholders) == {
         "customer_name": "Ann Lee",
-        "issue_summary": "Paid on time, charged a late fee",
+        "customer_issue": "Paid on time, charged a late fee",
         "team": "Billing specialists",
         "expert": "a specialist",
         "direct_contact": "020 7946 0410",

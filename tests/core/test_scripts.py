@@ -12,7 +12,7 @@ from workaid.core.cards import placeholders_in
 from workaid.core.scripts import fill, placeholder_help
 
 APOLOGY = bundled("script-apology-rep").body
-ALL = {"customer_name": "Ann Lee", "issue_summary": "being charged twice for March", "agent_name": "Sam", "case_ref": "WA-20418"}
+ALL = {"customer_name": "Ann Lee", "customer_issue": "being charged twice for March", "agent_name": "Sam", "case_ref": "WA-20418"}
 
 
 def test_a_fully_filled_script_reads_as_the_rep_will_say_it():
@@ -28,11 +28,11 @@ def test_a_fully_filled_script_reads_as_the_rep_will_say_it():
 
 def test_missing_placeholders_are_named_in_order_and_visibly_marked():
     f = fill(APOLOGY, {"customer_name": "Ann", "agent_name": "   "})
-    assert f.missing == ("issue_summary", "agent_name", "case_ref")  # order of first use; blank counts as missing
-    assert "I'm sorry about [issue_summary?]." in f.text and "I'm [agent_name?]," in f.text
+    assert f.missing == ("customer_issue", "agent_name", "case_ref")  # order of first use; blank counts as missing
+    assert "I'm sorry about [customer_issue?]." in f.text and "I'm [agent_name?]," in f.text
     assert '<mark class="missing-placeholder">[case_ref?]</mark>' in f.html
     assert f.html.count("<mark") == 3
-    assert f.placeholders == ("customer_name", "issue_summary", "agent_name", "case_ref")
+    assert f.placeholders == ("customer_name", "customer_issue", "agent_name", "case_ref")
 
 
 def test_double_braces_are_literal_braces():

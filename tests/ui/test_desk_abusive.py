@@ -37,7 +37,7 @@ def open_protocol(window, qtbot):
 
 def test_warn_final_warning_then_end(window, qtbot):
     desk, panel, keys = open_protocol(window, qtbot)
-    desk.session.remember({"customer_name": "Mr Grant", "issue_summary": "the broadband outage"})
+    desk.session.remember({"customer_name": "Mr Grant", "customer_issue": "the broadband outage"})
     panel.refresh()
     assert panel.say_title.text() == "Step 1 — first warning: say calmly, at normal pace"
     assert panel.say_text.text().startswith('"Mr Grant, I want to help you with the broadband outage, but I can\'t continue')

@@ -21,7 +21,7 @@ def open_script(window, qtbot, card_id="script-apology-rep"):
 
 def test_placeholders_become_a_form_in_the_order_the_script_uses_them(window, qtbot):
     _desk, panel = open_script(window, qtbot)
-    assert list(panel.fields) == ["customer_name", "issue_summary", "agent_name", "case_ref"]
+    assert list(panel.fields) == ["customer_name", "customer_issue", "agent_name", "case_ref"]
     edit = panel.fields["case_ref"]
     assert edit.accessibleName() == "Case ref" and edit.placeholderText() == "The case reference, e.g. WA-20418"
     assert focused() is panel.fields["customer_name"]
@@ -45,7 +45,7 @@ def test_two_column_form_reads_left_to_right_in_the_scripts_order(window, qtbot)
 def test_preview_follows_the_typing(window, qtbot):
     _desk, panel = open_script(window, qtbot)
     Keyboard(qtbot).type("Ann")
-    assert '"Ann, I\'m sorry about [issue_summary?]' in window.card_view.toPlainText()
+    assert '"Ann, I\'m sorry about [customer_issue?]' in window.card_view.toPlainText()
     assert panel.count.text() == "1 of 4 filled"
 
 
@@ -56,23 +56,23 @@ def test_unfilled_placeholders_are_refused_with_a_clear_message(window, qtbot):
     keys = Keyboard(qtbot)
     keys.type("Ann")
     keys.press(K.Key_Return)  # Enter: the next empty field
-    assert focused() is panel.fields["issue_summary"]
+    assert focused() is panel.fields["customer_issue"]
     panel.fields["case_ref"].setFocus()
     keys.ctrl_shift(K.Key_C)
     assert clipboard.text() == "before"
     assert panel.message.text() == (
-        "Not copied: Issue summary, Agent name, Case ref are still empty. Fill in the highlighted fields, then copy again."
+        "Not copied: Issue, in words for the customer, Agent name, Case ref are still empty. Fill in the highlighted fields, then copy again."
     )
     assert panel.message.property("tone") == "error"
     assert panel.fields["agent_name"].property("missing") is True
-    assert focused() is panel.fields["issue_summary"]  # the first empty one
+    assert focused() is panel.fields["customer_issue"]  # the first empty one
     keys.type("a double charge")
-    assert not panel.fields["issue_summary"].property("missing")
+    assert not panel.fields["customer_issue"].property("missing")
 
 
 def test_copy_puts_rich_and_plain_text_on_the_clipboard(window, qtbot):
     _desk, panel = open_script(window, qtbot)
-    values = {"customer_name": "Ann <b>Lee</b>", "issue_summary": "charged twice for March", "agent_name": "Sam", "case_ref": "WA-1"}
+    values = {"customer_name": "Ann <b>Lee</b>", "customer_issue": "charged twice for March", "agent_name": "Sam", "case_ref": "WA-1"}
     for name, value in values.items():
         panel.fields[name].setFocus()
         qtbot.keyClicks(panel.fields[name], value)

@@ -11,10 +11,14 @@ modules do not know is how one call ties them together, and that is here:
   next call; nothing in it is ever written to disk (the escalation log takes only
   the `log_entry` fields, which hold no customer details).
 - `plan_for`: for a checklist recommendation, the script to say and what to do
-  before transferring.
+  before transferring; when the authority check on the call says a senior rep may
+  grant it, the senior-rep route instead of a supervisor.
+- `CallSession.say`: every "say this" text, filled from the call by the one rule in
+  scripts.say_text (complete, or the fields still missing; never the rep's note for
+  colleagues in words for the customer).
 - `Contact` and `rank_contacts`: the directory entries, and which team fits this
-  call best (the supervisor desk for level 3; for level 2 the team whose topics
-  share most words with the cards consulted).
+  call best (the supervisor desk for level 3, the senior reps for a senior-rep
+  approval; for level 2 the team whose topics share most words with the cards consulted).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from workaid.core.calltimer import CallTimer
 from workaid.core.checklist import LEVELS, TIME_STEP, Recommendation, from_call_timer
 from workaid.core.handoff import ConsultedCard, HandoffNote
 from workaid.core.hours import DAY_NAMES, ContactHours, HoursError, is_open, next_open
+from workaid.core.scripts import CUSTOMER_ISSUE, SayText, Section, say_text
 
 CHECKLIST_CARD = "escalation-checklist"
 PROTOCOL_CARD = "abusive-caller-protocol"
@@ -37,12 +42,27 @@ PROTOCOL_SCRIPTS = {
     "final-warning": "script-abusive-final-warning",
     "end-or-transfer": "script-end-abusive-call",
 }
-SCRIPT_FOR = {"expert": "script-handoff-expert", "supervisor": "script-handoff-supervisor"}
+SCRIPT_FOR = {
+    "expert": "script-handoff-expert",
+    "supervisor": "script-handoff-supervisor",
+    "senior": "script-handoff-senior-rep",
+}
 # A contact with one of these topics is the level-3 (supervisor) desk.
 SUPERVISOR_TOPICS = frozenset({"level-3-escalations", "supervisor-requests"})
+# ... and with one of these, the senior reps who approve what is inside their row on a fee card.
+SENIOR_TOPICS = frozenset({"senior-rep-approvals"})
+# The checklist question the authority check answers better than the rep's guess.
+DISCRETION_STEP = "beyond-discretion"
 TIME_THRESHOLD_MINUTES = 20
 
-OUTCOME_TITLES = {"handle": "Handle it yourself", "expert": "Pass it to an expert", "supervisor": "Bring in a supervisor"}
+OUTCOME_TITLES = {
+    "handle": "Handle it yourself",
+    "expert": "Pass it to an expert",
+    "supervisor": "Bring in a supervisor",
+    "senior": "Ask a senior rep",
+}
+# A senior rep's approval stays at level 1: the front line resolves it, no supervisor.
+OUTCOME_LEVELS = {**LEVELS, "senior": 1}
 
 # From the escalation checklist card ("Every escalation, whatever the level") and the
 # hand-off scripts: what the rep does before the customer leaves the line.
@@ -63,6 +83,12 @@ BEFORE_TRANSFER = {
         "Brief the supervisor before connecting: issue, what you checked, the reference.",
         "Stay on the line until the supervisor picks up.",
         "Set the follow-up owner and the callback time.",
+    ),
+    "senior": (
+        "Tell the customer what you can't approve yourself, and that a senior colleague can.",
+        "Message the senior reps with the one-line issue, the amount and the case reference.",
+        "Stay on the line, checking in every 90 seconds, until the senior rep answers.",
+        "Confirm the outcome to the customer and note who approved it.",
     ),
 }
 
@@ -93,21 +119,35 @@ class Plan:
 
     @property
     def needs_target(self) -> bool:
-        return self.outcome in ("expert", "supervisor")
+        return self.outcome in ("expert", "supervisor", "senior")
 
 
-def plan_for(rec: Recommendation) -> Plan:
-    script = SCRIPT_FOR.get(rec.outcome)
+def plan_for(rec: Recommendation, authority: Any = None) -> Plan:
+    """Where a recommendation leads, given what the authority check on this call said.
+
+    The checklist asks "beyond your discretion?" and sends every yes to a supervisor; the
+    card's discretion table knows better. When the check on the open call says a senior
+    rep may grant it, the route is the senior rep (their contact and script), not a
+    supervisor, and the reason says which limit decided."""
+    outcome, reason = rec.outcome, rec.reason
+    if (
+        rec.outcome == "supervisor"
+        and DISCRETION_STEP in (rec.step_id, rec.card)
+        and getattr(authority, "verdict", None) == "senior"
+    ):
+        outcome = "senior"
+        reason = f"Beyond the rep's discretion, within a {authority.who.replace('-', ' ')}'s ({authority.deciding_limit})"
+    script = SCRIPT_FOR.get(outcome)
     if rec.card == PROTOCOL_CARD:
         script = PROTOCOL_SCRIPTS["end-or-transfer"]
     return Plan(
-        outcome=rec.outcome,
-        level=LEVELS[rec.outcome],
-        title=OUTCOME_TITLES[rec.outcome],
-        reason=rec.reason,
+        outcome=outcome,
+        level=OUTCOME_LEVELS[outcome],
+        title=OUTCOME_TITLES[outcome],
+        reason=reason,
         card=rec.card,
         script=script,
-        before=BEFORE_TRANSFER[rec.outcome],
+        before=BEFORE_TRANSFER[outcome],
     )
 
 
@@ -150,6 +190,10 @@ class Contact:
     @property
     def is_supervisor_desk(self) -> bool:
         return bool(SUPERVISOR_TOPICS & set(self.topics))
+
+    @property
+    def is_senior_desk(self) -> bool:
+        return bool(SENIOR_TOPICS & set(self.topics)) and not self.is_supervisor_desk
 
     @property
     def channel_label(self) -> str:
@@ -207,8 +251,9 @@ def hint_words(cards: Iterable[Any]) -> set[str]:
 
 
 def rank_contacts(contacts: Iterable[Contact], outcome: str, hints: Iterable[str] = ()) -> list[Contact]:
-    """The directory, best fit first: for a supervisor, the supervisor desk; for an expert,
-    the teams sharing most topic words with `hints` (supervisor desks last)."""
+    """The directory, best fit first: for a supervisor, the supervisor desk; for a senior
+    rep, the senior reps; for an expert, the teams sharing most topic words with `hints`
+    (senior reps, then supervisor desks, last)."""
     hint_set = set()
     for h in hints:
         hint_set |= _words(h)
@@ -216,8 +261,10 @@ def rank_contacts(contacts: Iterable[Contact], outcome: str, hints: Iterable[str
     def key(c: Contact) -> tuple:
         score = len(hint_set & (_words(" ".join(c.topics)) | _words(c.team)))
         if outcome == "supervisor":
-            return (not c.is_supervisor_desk, -score, c.team.lower())
-        return (c.is_supervisor_desk, -score, c.team.lower())
+            return (not c.is_supervisor_desk, c.is_senior_desk, -score, c.team.lower())
+        if outcome == "senior":
+            return (not c.is_senior_desk, c.is_supervisor_desk, -score, c.team.lower())
+        return (c.is_supervisor_desk, c.is_senior_desk, -score, c.team.lower())
 
     return sorted(contacts, key=key)
 
@@ -234,6 +281,7 @@ class CallSession:
     checklist_summary: str = ""
     target: Contact | None = None
     authority_note: str = ""
+    authority: Any = None  # the last authority Decision on this call
     protocol_note: str = ""  # the abusive-caller protocol's steps, one line
     logged_at: dt.datetime | None = None
     started: bool = False  # the timer has been started since the last new call
@@ -257,6 +305,7 @@ class CallSession:
         self.checklist_summary = ""
         self.target = None
         self.authority_note = ""
+        self.authority = None
         self.protocol_note = ""
         self.logged_at = None
         self.started = False
@@ -315,9 +364,24 @@ class CallSession:
                 out[name] = "a specialist"  # the card's own wording when no person is named
         return out
 
+    def say(self, section: Section | str, card_id: str | None = None, title: str = "") -> SayText:
+        """Words to say, filled from this call (see scripts.say_text: the one rule)."""
+        wanted = say_text(section, {}, title).fields
+        return say_text(section, self.script_values(wanted, card_id), title)
+
     def record_checklist(self, rec: Recommendation | None, summary: str) -> None:
         self.recommendation = rec
         self.checklist_summary = summary if rec is not None else ""
+
+    def record_authority(self, summary: str, decision: Any) -> None:
+        """The authority check's answer on this call: the note's 'Tried' line, and the
+        decision the checklist's route follows."""
+        self.authority_note = summary
+        self.authority = decision
+
+    def plan(self) -> Plan | None:
+        """Where the checklist's recommendation leads, with the authority check taken into account."""
+        return plan_for(self.recommendation, self.authority) if self.recommendation is not None else None
 
     # -- the hand-off note and the log ---------------------------------------------------
     def tried_text(self) -> str:
@@ -326,22 +390,25 @@ class CallSession:
             lines.append(self.authority_note)
         if self.protocol_note:
             lines.append(self.protocol_note)
-        if self.recommendation is not None:
-            lines.append(f"Escalation checklist: {self.recommendation.reason}.")
+        plan = self.plan()
+        if plan is not None:
+            lines.append(f"Escalation checklist: {plan.reason}.")
         return "\n".join(lines)
 
     def draft_note(self) -> HandoffNote:
         """The hand-off note as far as the call so far can fill it."""
-        rec = self.recommendation
+        plan = self.plan()
         target = self.target
         return HandoffNote(
-            level=rec.level if rec is not None else 2,
-            reason=rec.reason if rec is not None else "",
+            level=plan.level if plan is not None else 2,
+            reason=plan.reason if plan is not None else "",
             target=target.team if target is not None else self.values.get("team", ""),
             target_contact=target.direct if target is not None else self.values.get("direct_contact", ""),
             cards=list(self.cards),
             tried=self.tried_text(),
-            summary=self.values.get("issue_summary", ""),
+            # The note is for colleagues: the rep's own summary, else the customer's words
+            # (never the other way round: see scripts.FOR_CUSTOMER).
+            summary=self.values.get("issue_summary") or self.values.get(CUSTOMER_ISSUE, ""),
             callback=None,
             callback_owner=target.team if target is not None else "",
             case_ref=self.values.get("case_ref", ""),

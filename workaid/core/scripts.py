@@ -155,36 +155,138 @@ class Section:
     markdown: str
 
 
-def say_sections(body: str) -> list[Section]:
-    """The parts of a script that are said or pasted to the customer: every section whose
-    heading starts with "Say" (e.g. "## Say — callback"), in order, up to the next heading
-    of the same or a higher level. Empty when the card has none."""
-    if not isinstance(body, str):
-        return []
-    out: list[Section] = []
+def _say_lines(body: str) -> list[tuple[str, str | None]]:
+    """Each line of `body` with the title of the "Say" section it belongs to (None outside
+    one, and for the heading lines themselves)."""
+    out: list[tuple[str, str | None]] = []
     title: str | None = None
     level = 0
-    lines: list[str] = []
     fenced = False
-
-    def close() -> None:
-        if title is not None and "\n".join(lines).strip():
-            out.append(Section(title, "\n".join(lines).strip("\n") + "\n"))
-
     for line in body.splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         m = None if fenced else _HEADING.match(line)
         if m and (title is None or len(m.group(1)) <= level):
-            close()
-            title, lines = None, []
+            title = None
             if _SAY.match(m.group(2)):
                 title, level = m.group(2).strip(), len(m.group(1))
+            out.append((line, None))
             continue
-        if title is not None:
-            lines.append(line)
+        out.append((line, title))
+    return out
+
+
+def say_sections(body: str) -> list[Section]:
+    """The parts of a script that are said or pasted: every section whose heading starts
+    with "Say" (e.g. "## Say — callback"), in order, up to the next heading of the same or
+    a higher level. Empty when the card has none."""
+    if not isinstance(body, str):
+        return []
+    out: list[Section] = []
+    title: str | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if title is not None and "\n".join(lines).strip():
+            out.append(Section(title, "\n".join(lines).strip("\n") + "\n"))
+
+    for line, section in _say_lines(body):
+        if section is None or section != title:
+            close()
+            title, lines = section, []
+            if section is None:
+                continue
+        lines.append(line)
     close()
     return out
+
+
+# -- words for the customer, words for colleagues -----------------------------------------
+CUSTOMER_ISSUE = "customer_issue"
+# A placeholder holding a note meant for colleagues, and the call field that says the same
+# thing in words for the customer. The rep's issue summary ("…; threatens CEO complaint")
+# goes to the hand-off note; what the customer hears is typed separately.
+FOR_CUSTOMER = {"issue_summary": CUSTOMER_ISSUE}
+FIELD_HELP = {
+    CUSTOMER_ISSUE: "The issue, in words for the customer (it is said to them: no internal notes)",
+    "issue_summary": "The issue for colleagues: goes to the hand-off note, never to the customer",
+}
+# "Say — to the supervisor, before connecting": words for a colleague, not the customer.
+_TO_COLLEAGUE = re.compile(
+    r"\bto (?:the |a |an |my |your |our )?(?:duty )?(?:supervisor|manager|expert|specialist|colleague|senior|team|agent)s?\b", re.I
+)
+
+
+def for_customer(section_title: str) -> bool:
+    """Whether a "Say" section is said to the customer (most are) rather than to a colleague."""
+    return not _TO_COLLEAGUE.search(section_title or "")
+
+
+def _customer_fields(markdown: str) -> str:
+    def rename(m: re.Match) -> str:
+        name = m.group(1)
+        if name is None or name not in FOR_CUSTOMER:
+            return m.group(0)
+        return "{" + FOR_CUSTOMER[name] + "}"
+
+    return PLACEHOLDER_RE.sub(rename, markdown)
+
+
+def speakable(body: str) -> str:
+    """`body` with every note-for-colleagues placeholder inside a section said to the
+    customer renamed to its customer-facing field ({issue_summary} -> {customer_issue}).
+
+    A site's own script written before the two were separated then still never puts the
+    rep's internal summary into the customer's ear; words for a colleague keep it."""
+    if not isinstance(body, str):
+        return ""
+    lines = [
+        _customer_fields(line) if section is not None and for_customer(section) else line
+        for line, section in _say_lines(body)
+    ]
+    return "\n".join(lines) + ("\n" if body.endswith("\n") else "")
+
+
+@dataclass(frozen=True)
+class SayText:
+    """Words to say, as far as the call can fill them: complete, or the fields still empty."""
+
+    title: str
+    text: str  # plain text; holds a [name?] marker for each field in `missing`
+    html: str
+    missing: tuple[str, ...]
+    fields: tuple[str, ...]  # the call fields these words use, in order
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def say_text(section: Section | str, values: Mapping[str, Any] | None = None, title: str = "") -> SayText:
+    """The one rule for every "say this" text (script parts, protocol steps, checklist
+    outcomes): filled with the call's values, internal notes never used in words for the
+    customer, and what is still missing named, so the caller can ask for it and refuse to
+    copy until it is there."""
+    if isinstance(section, Section):
+        title, markdown = section.title, section.markdown
+    else:
+        markdown = section if isinstance(section, str) else ""
+    if for_customer(title):
+        markdown = _customer_fields(markdown)
+    filled = fill_for_copy(markdown, values)
+    return SayText(title=title, text=filled.text, html=filled.html, missing=filled.missing, fields=filled.placeholders)
+
+
+def field_help(name: str, declared: Mapping[str, str] | None = None) -> str:
+    """What to type for a call field: the card's own description, else the desk's."""
+    if declared and declared.get(name):
+        return declared[name]
+    if name in FIELD_HELP:
+        return FIELD_HELP[name]
+    for internal, customer in FOR_CUSTOMER.items():
+        if name == customer and declared and declared.get(internal):
+            return f"{declared[internal]} (in words for the customer)"
+    return ""
 
 
 def fill_for_copy(markdown_text: str, values: Mapping[str, Any] | None = None) -> Filled:

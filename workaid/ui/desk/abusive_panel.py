@@ -2,8 +2,9 @@
 
 Ctrl+Shift+A opens it from anywhere. Each step shows its script (the "Say" part of
 script-abusive-first-warning, -final-warning, script-end-abusive-call, filled with
-what the rep typed this call) and is time-stamped when given; the record copies out
-for the call log. The order is enforced by workaid.core.escalation_log.AbusiveCallRecord.
+what the rep typed this call by CallSession.say) with a field for each thing those
+words still need, right under them, and is time-stamped when given; the record copies
+out for the call log. The order is enforced by workaid.core.escalation_log.AbusiveCallRecord.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QFrame, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
-from workaid.core.cards import placeholders_in
 from workaid.core.desk import PROTOCOL_SCRIPTS, protocol_summary
 from workaid.core.escalation_log import AbusiveCallRecord, ProtocolError
-from workaid.core.scripts import fill_for_copy, say_sections
-from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, key_hint
+from workaid.core.scripts import SayText, field_help, placeholder_help, say_sections
+from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, key_hint, repolish
+from workaid.ui.desk.script_panel import PlaceholderEdit, field_label
 from workaid.ui.desk.models import ProtocolStepsModel
 
 if TYPE_CHECKING:
@@ -69,6 +70,16 @@ class AbusivePanel(DeskPanel):
         self.say_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         sb.addWidget(self.say_title)
         sb.addWidget(self.say_text)
+        # The step's words ask for what they still need, right under them (the same
+        # fields as the script form, typed once for the whole call).
+        self.form_box = QWidget(self.say_box)
+        self.form = QFormLayout(self.form_box)
+        self.form.setContentsMargins(0, 4, 0, 0)
+        self.form.setHorizontalSpacing(10)
+        self.form.setVerticalSpacing(4)
+        self.fields: dict[str, PlaceholderEdit] = {}
+        self._form_for: tuple[str, tuple[str, ...]] | None = None
+        sb.addWidget(self.form_box)
         outer.addWidget(self.say_box)
 
         actions_box = QWidget(self)
@@ -123,7 +134,17 @@ class AbusivePanel(DeskPanel):
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_chain(self) -> list[QWidget]:
-        return [self, self.give, self.end, self.transfer, self.harm]
+        return [self, *self.fields.values(), self.give, self.end, self.transfer, self.harm]
+
+    def focus_next_empty(self, after: QWidget | None = None) -> None:
+        """Enter in a field: on to the next empty one, else back to the protocol's keys."""
+        names = list(self.fields)
+        start = names.index(after.name) + 1 if isinstance(after, PlaceholderEdit) and after.name in names else 0
+        for n in names[start:] + names[:start]:
+            if not self.fields[n].text().strip():
+                self.fields[n].setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- steps --------------------------------------------------------------------------------
     def _supervisor_desk(self) -> str:
@@ -183,7 +204,8 @@ class AbusivePanel(DeskPanel):
                                   "tell the duty supervisor, and take five minutes away from the phone.")
         else:
             self.say_title.setText(_STEP_TITLES[nxt] + self._say_heading(nxt))
-            self.say_text.setText(self._say(nxt))
+            self._show_say(nxt)
+        self.form_box.setVisible(nxt is not None and bool(self.fields))
         self.log_view.setText(rec.render(tz).rstrip("\n") if rec.steps else "")
         self.log_view.setVisible(bool(rec.steps))
         hints = []
@@ -213,15 +235,69 @@ class AbusivePanel(DeskPanel):
         detail = s.title.split("—", 1)[1].strip() if "—" in s.title else ""
         return f": say {detail}" if detail else ""
 
-    def _say(self, step: str) -> str:
+    def say(self, step: str) -> SayText | None:
+        """The step's words, filled from this call (None when its script is missing)."""
         s = self._section(step)
         if s is None:
-            return f"(The script {PROTOCOL_SCRIPTS[step]} is not in the library.)"
+            return None
         from workaid.ui.card_view import render_lock
 
-        values = self.desk.session.script_values(placeholders_in(s.markdown), PROTOCOL_SCRIPTS[step])
         with render_lock:
-            return fill_for_copy(s.markdown, values).text
+            return self.desk.session.say(s, PROTOCOL_SCRIPTS[step])
+
+    def _show_say(self, step: str) -> None:
+        said = self.say(step)
+        if said is None:
+            self.say_text.setText(f"(The script {PROTOCOL_SCRIPTS[step]} is not in the library.)")
+            self._build_form(step, ())
+            return
+        self.say_text.setText(said.text)
+        self.say_text.setProperty("incomplete", not said.complete)
+        repolish(self.say_text)
+        self._build_form(step, said.fields)
+        known = self.desk.session.script_values(said.fields, PROTOCOL_SCRIPTS[step])
+        for name, edit in self.fields.items():
+            if not edit.hasFocus() and edit.text() != known.get(name, ""):
+                edit.setText(known.get(name, ""))
+            missing = name in said.missing
+            if bool(edit.property("missing")) != missing:
+                edit.setProperty("missing", missing)
+                repolish(edit)
+
+    def _build_form(self, step: str, names: tuple[str, ...]) -> None:
+        if self._form_for == (step, names):
+            return
+        self._form_for = (step, names)
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields = {}
+        card = self.desk.card(PROTOCOL_SCRIPTS[step])
+        declared = placeholder_help(card.fields) if card is not None else {}
+        for name in names:
+            edit = PlaceholderEdit(name, self, self.form_box)
+            edit.setObjectName("PlaceholderEdit")
+            edit.setAccessibleName(field_label(name))
+            tip = field_help(name, declared)
+            edit.setPlaceholderText(tip)
+            edit.setToolTip(tip)
+            edit.setAccessibleDescription(tip)
+            edit.setMaxLength(300)
+            edit.textEdited.connect(lambda text, n=name: self._on_edit(n, text))
+            lab = QLabel(field_label(name), self.form_box)
+            lab.setObjectName("FieldLabel")
+            lab.setBuddy(edit)
+            self.form.addRow(lab, edit)
+            self.fields[name] = edit
+        if self.desk.pane.current is self:
+            self.desk.pane._chain_tabs(self)
+
+    def _on_edit(self, name: str, text: str) -> None:
+        self.desk.session.remember({name: text})
+        nxt = self.record.next_step
+        if nxt is not None:
+            self._show_say(nxt)
+            self.setAccessibleDescription(f"{self.say_title.text()}. {self.say_text.text()}")
+        self.desk.call_changed(self)
 
     # -- keys ---------------------------------------------------------------------------------
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802

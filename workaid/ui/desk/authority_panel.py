@@ -26,6 +26,7 @@ from workaid.core.authority import (
     unit_symbol,
     verdict_label,
 )
+from workaid.core.changes import decision_words
 from workaid.core.desk import authority_summary
 from workaid.core.settings import Settings
 from workaid.ui.desk.common import DeskPanel, FlowLayout, labelled, set_tone
@@ -99,7 +100,7 @@ class FactBox(QCheckBox):
 class AuthorityPanel(DeskPanel):
     title = "Authority check"
 
-    def __init__(self, settings: Settings, on_decision: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, on_decision: Callable[[str, Decision], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AuthorityPanel")
         self.settings = settings
@@ -108,6 +109,9 @@ class AuthorityPanel(DeskPanel):
         self.discretion: Discretion | None = None
         self.decision: Decision | None = None
         self._inputs: dict[str, tuple[str, dict[str, bool | None], int]] = {}  # per card, for this call
+        # Per card, for this call: the limits changed under the rep (banner, what the answer was).
+        self._changed: dict[str, tuple[str, str]] = {}
+        self._replaced: str | None = None  # the banner of the change about to be shown
         self._loading = False
         self.facts: list[FactBox] = []
 
@@ -175,8 +179,17 @@ class AuthorityPanel(DeskPanel):
         self.role.currentIndexChanged.connect(self._on_role)
 
     # -- the card -------------------------------------------------------------------
+    def card_replaced(self, change: Any, banner: str) -> None:
+        if getattr(change, "limits_changed", False):
+            self._replaced = banner
+
     def show_card(self, card: Any) -> None:
         self._save_inputs()
+        replaced, self._replaced = self._replaced, None
+        if replaced and self.card is not None and self.card.id == card.id:
+            # What the rep may already have told the customer, under the old limits.
+            was = decision_words(self.decision) if self.decision is not None else "no answer yet"
+            self._changed[card.id] = (replaced, was)
         self.card = card
         self._loading = True
         try:
@@ -250,6 +263,7 @@ class AuthorityPanel(DeskPanel):
 
     def new_call(self) -> None:
         self._inputs.clear()
+        self._changed.clear()
         if self.card is not None:
             self._loading = True
             self.amount.clear()
@@ -293,8 +307,10 @@ class AuthorityPanel(DeskPanel):
         if not amount.strip():
             self.decision = None
             rows = "<br>".join(html.escape(r.describe(d.unit)) for r in d.roles)
+            changed = self._changed.get(self.card.id)
+            note = f"<b>Changed during this call:</b> {html.escape(changed[0])}<br>" if changed else ""
             self._show("idle", "Type the amount the customer asks for", "The answer appears as you type.",
-                       f"<b>Limits on this card</b><br>{rows}<br>Beyond them: {html.escape(d.escalate_to)} decides.")
+                       f"{note}<b>Limits on this card</b><br>{rows}<br>Beyond them: {html.escape(d.escalate_to)} decides.")
             return
         try:
             decision = decide(d, role, amount, facts, used)
@@ -304,7 +320,11 @@ class AuthorityPanel(DeskPanel):
             return
         self.decision = decision
         self._show_decision(decision)
-        self._on_decision(authority_summary(self.card.title, decision))
+        summary = authority_summary(self.card.title, decision)
+        changed = self._changed.get(self.card.id)
+        if changed is not None:
+            summary += f" The card's limits changed during the call ({changed[0]}); before, the answer was: {changed[1]}."
+        self._on_decision(summary, decision)
 
     def _show_decision(self, d: Decision) -> None:
         esc = html.escape
@@ -320,6 +340,10 @@ class AuthorityPanel(DeskPanel):
             tone = "check"
         else:
             title = verdict_label(d)
+        changed = self._changed.get(self.card.id) if self.card is not None else None
+        if changed is not None:
+            parts.insert(0, f"<b>Changed during this call:</b> {esc(changed[0])} — was: {esc(changed[1])}")
+            tone = "check"
         parts.append(f"<b>Limit:</b> {esc((d.if_confirmed or d).deciding_limit)}")
         if d.reasons:
             shown = d.reasons[:MAX_REASONS]

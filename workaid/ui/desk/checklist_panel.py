@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from workaid.ui.desk.desk import Desk
 
 _LEVEL_TONES = {1: "within", 2: "senior", 3: "escalate"}
-_OUTCOME_WORDS = {"handle": "Handle it", "expert": "Expert", "supervisor": "Supervisor"}
+_OUTCOME_WORDS = {"handle": "Handle it", "expert": "Expert", "supervisor": "Supervisor", "senior": "Senior rep"}
 
 
 class ChecklistPanel(DeskPanel):
@@ -299,17 +299,20 @@ class ChecklistPanel(DeskPanel):
 
     def _show_result(self) -> None:
         rec = self.walk.result
-        plan = plan_for(rec)
+        session = self.desk.session
+        # The route follows the authority check on this call (a senior rep, not a supervisor,
+        # when the card's table says a senior rep may grant it).
+        plan = plan_for(rec, session.authority)
         new = self.plan is None or self.plan.outcome != plan.outcome
         self.plan = plan
-        session = self.desk.session
         session.record_checklist(rec, self.walk.summary())
         self.progress.setText("Done")
         self.badge.setText(f"LEVEL {plan.level} · {_OUTCOME_WORDS[plan.outcome].upper()}")
-        set_tone(self.badge, _LEVEL_TONES[plan.level])
-        set_tone(self.result_box, _LEVEL_TONES[plan.level])
+        tone = "senior" if plan.outcome == "senior" else _LEVEL_TONES[plan.level]  # level 1, but not yours alone
+        set_tone(self.badge, tone)
+        set_tone(self.result_box, tone)
         self.outcome.setText(plan.title)
-        self.reason.setText(f"Reason: {rec.reason}")
+        self.reason.setText(f"Reason: {plan.reason}")
         # The team: the best fit for this call, unless the rep already chose one for this outcome.
         self.team_row.setVisible(plan.needs_target)
         if plan.needs_target:
@@ -343,7 +346,7 @@ class ChecklistPanel(DeskPanel):
             hints.append(key_hint("↑ ↓", "team"))
         hints += [key_hint("Ctrl+H", "hand-off note"), key_hint("Backspace", "change the last answer")]
         self.keys.setText(" &nbsp; ".join(hints))
-        self.setAccessibleDescription(f"Level {plan.level}: {plan.title}. {rec.reason}. Enter opens the script.")
+        self.setAccessibleDescription(f"Level {plan.level}: {plan.title}. {plan.reason}. Enter opens the script.")
 
     def _show_team_status(self) -> None:
         c = self.desk.session.target

@@ -254,3 +254,6 @@ class DeskPanel(QFrame):
 
     def new_call(self) -> None:
         """Forget what was typed for the last call."""
+
+    def card_replaced(self, change: Any, banner: str) -> None:
+        """The card this panel shows is about to be replaced by a newer version (a sync)."""

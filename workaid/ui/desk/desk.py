@@ -30,8 +30,20 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QMenu, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from workaid.core.changes import CardChange, compare
 from workaid.core.desk import CHECKLIST_CARD, PROTOCOL_CARD, CallSession, Contact, hint_words, rank_contacts
 from workaid.core.errors import EnvironmentProblem
 from workaid.ui.desk.call_timer import CallTimerButton
@@ -100,6 +112,14 @@ class DeskPane(QObject):
         self._height = 0
         self.host = PanelHost(self.view)
         self.host.hide()
+        # Over every card, panel or not: the open card changed during the call (a sync).
+        self.banner = QLabel(self.host.inner)
+        self.banner.setObjectName("ChangeBanner")
+        self.banner.setAccessibleName("Card changed")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        self.host.box.addWidget(self.banner)
         self.view.installEventFilter(self)  # resizes: the host follows the view's width
         self._vbar_box = self.view.verticalScrollBar().parentWidget()  # the scroll bar's container
         self._vbar_box.installEventFilter(self)
@@ -122,8 +142,12 @@ class DeskPane(QObject):
             if panel is not None:
                 panel.show()
         if panel is None:
-            self.host.hide()
-            self._set_height(0)
+            if self.banner.isVisible():
+                self.host.show()
+                self.fit()
+            else:
+                self.host.hide()
+                self._set_height(0)
             return
         self.host.show()
         self._chain_tabs(panel)
@@ -146,7 +170,7 @@ class DeskPane(QObject):
     def fit(self) -> None:
         """The host as tall as its panel, within its share of the card view."""
         self._fit_pending = False
-        if self.current is None:
+        if self.current is None and not self.banner.isVisible():
             return
         view_h = self.view.height()
         share = PANEL_SHARE_NARROW if getattr(self.window_, "_narrow", False) else PANEL_SHARE
@@ -175,10 +199,27 @@ class DeskPane(QObject):
     def height(self) -> int:
         return self._height
 
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setAccessibleDescription(text)
+        self.banner.show()
+        self.host.show()
+        self.fit_later()
+
+    def hide_banner(self) -> None:
+        if self.banner.isVisible():
+            self.banner.hide()
+            self.banner.clear()
+            if self.current is None:
+                self.host.hide()
+                self._set_height(0)
+            else:
+                self.fit_later()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
         if watched is self.view and kind == QEvent.Type.Resize:
-            if self.current is not None:
+            if self.current is not None or self.banner.isVisible():
                 self.host.setGeometry(0, 0, self.view.width(), self._height)
                 self.fit_later()
         elif watched is self.host.inner and kind == QEvent.Type.LayoutRequest:
@@ -266,6 +307,7 @@ class Desk(QObject):
 
         window.cardOpened.connect(self._on_card_opened)
         self._shown_id: str | None = None
+        self._shown_card: Any = None
         self._panel_focus: QWidget | None = None
         app = QApplication.instance()
         if app is not None:
@@ -320,6 +362,7 @@ class Desk(QObject):
     def new_call(self) -> None:
         self.session.new_call()
         self._opened.clear()
+        self.pane.hide_banner()  # a change before this call is nothing this customer was told
         for panel in self.pane.panels.values():
             panel.new_call()
         if self._handoff is not None:
@@ -379,7 +422,14 @@ class Desk(QObject):
             if card is None:
                 return
         again = card_id == self._shown_id
+        previous, self._shown_card = self._shown_card, card
         self._shown_id = card_id
+        change = self._change(previous, card) if again else None
+        if change is not None:
+            self.pane.show_banner(change.banner(self.clock().tzinfo))
+            self._status(change.banner(self.clock().tzinfo))
+        elif not again:
+            self.pane.hide_banner()
         restore = self._panel_focus if again else None
         self._panel_focus = None
         if self.session.started:
@@ -388,6 +438,8 @@ class Desk(QObject):
             self._opened[card.id] = card
         panel = self._panel_for(card)
         if panel is not None:
+            if change is not None:
+                panel.card_replaced(change, change.banner(self.clock().tzinfo))
             panel.show_card(card)
         self.pane.show_panel(panel)
         if self._focus_panel_next and panel is not None:
@@ -395,6 +447,20 @@ class Desk(QObject):
         elif restore is not None and restore.isVisible():
             restore.setFocus(Qt.FocusReason.OtherFocusReason)
         self._focus_panel_next = False
+
+    def _change(self, previous: Any, card: Any) -> CardChange | None:
+        """What a newer version of the card on screen changed (a sync replaced it), if anything."""
+        if previous is None or (previous.version == card.version and previous.body == card.body and previous.fields == card.fields):
+            return None
+        try:
+            history = self.library.history(card.id)
+        except EnvironmentProblem as e:
+            self.window.report_problem(str(e))
+            history = []
+        change = compare(previous, card, history)
+        if change is not None:
+            log.info("card %s changed on screen: %s", card.id, "; ".join(change.changes))
+        return change
 
     def _panel_for(self, card: Any) -> DeskPanel | None:
         kind = card.kind
@@ -436,8 +502,8 @@ class Desk(QObject):
             panel = AbusivePanel(self)
         return self.pane.add_panel(key, panel)
 
-    def _on_authority(self, summary: str) -> None:
-        self.session.authority_note = summary
+    def _on_authority(self, summary: str, decision: Any = None) -> None:
+        self.session.record_authority(summary, decision)
 
     def show_card_body(self, card: Any, body_html: str) -> None:
         view = self.window.card_view
@@ -447,8 +513,7 @@ class Desk(QObject):
     # -- the directory --------------------------------------------------------------------------
     def contacts(self) -> list[Contact]:
         try:
-            response = self.library.search("", kind="contact")
-            cards = [self.library.card(r.id) for r in response.results]
+            cards = self.library.cards_of_kind("contact")
         except EnvironmentProblem as e:
             self.window.report_problem(str(e))
             return []

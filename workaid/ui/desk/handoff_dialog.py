@@ -285,7 +285,8 @@ class HandoffDialog(QDialog):
                 self.level.setCurrentIndex(max(0, self.level.findData(draft.level)))
             if "reason" not in self._touched:
                 self.reason.setText(draft.reason)
-            ranked = self.desk.rank_contacts(s.recommendation.outcome if s.recommendation else "expert")
+            plan = s.plan()
+            ranked = self.desk.rank_contacts(plan.outcome if plan is not None else "expert")
             self.target_model.set_rows(ranked)
             if s.target is not None:
                 self.target.setCurrentIndex(self.target_model.row_of(s.target.id))
@@ -294,8 +295,9 @@ class HandoffDialog(QDialog):
                 self.target.setEditText(s.values.get("team", ""))
             self.direct.setText(s.values.get("direct_contact", draft.target_contact))
             self.case_ref.setText(s.values.get("case_ref", ""))
-            if self.summary.toPlainText() != s.values.get("issue_summary", ""):
-                self.summary.setPlainText(s.values.get("issue_summary", ""))
+            # The note's issue is for colleagues: the rep's summary, else what the customer was told.
+            if self.summary.toPlainText() != draft.summary:
+                self.summary.setPlainText(draft.summary)
             if "tried" not in self._touched:
                 self.tried.setPlainText(draft.tried)
             self.callback.setText(s.values.get("callback_time", ""))

@@ -2,7 +2,9 @@
 
 What the rep types is kept for the whole call (CallSession.values), so the name,
 the issue and the reference typed once fill every later script and the hand-off
-note. Ctrl+Shift+C (or Ctrl+Enter) copies the chosen "Say" part as rich and plain
+note. The issue in words for the customer ({customer_issue}) is a field of its own:
+the rep's summary for colleagues ({issue_summary}) goes to the hand-off note and to
+words said to a colleague, never to the customer (scripts.speakable). Ctrl+Shift+C (or Ctrl+Enter) copies the chosen "Say" part as rich and plain
 text; an empty placeholder is never copied: the copy is refused, saying which, and
 the first empty field gets the keyboard.
 """
@@ -16,7 +18,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from workaid.core.cards import placeholders_in
-from workaid.core.scripts import Section, fill, fill_for_copy, placeholder_help, say_sections
+from workaid.core.scripts import CUSTOMER_ISSUE, Section, field_help, fill, fill_for_copy, placeholder_help, say_sections, speakable
 from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, preview_html, repolish
 
 if TYPE_CHECKING:
@@ -29,6 +31,15 @@ TWO_COLUMNS_FROM = 620  # px of panel width
 def human(name: str) -> str:
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+# Two fields that look alike and must never be mixed up: what the customer hears, and the
+# rep's note for colleagues.
+FIELD_LABELS = {CUSTOMER_ISSUE: "Issue, in words for the customer", "issue_summary": "Issue summary (for colleagues)"}
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, human(name))
 
 
 class PlaceholderEdit(QLineEdit):
@@ -55,6 +66,7 @@ class ScriptPanel(DeskPanel):
         self.setObjectName("ScriptPanel")
         self.desk = desk
         self.card: Any = None
+        self.body = ""  # the card's text as said: see scripts.speakable
         self.fields: dict[str, PlaceholderEdit] = {}
         self.labels: dict[str, QLabel] = {}
         self.sections: list[Section] = []
@@ -105,16 +117,19 @@ class ScriptPanel(DeskPanel):
     def show_card(self, card: Any) -> None:
         same = self.card is not None and self.card.id == card.id
         self.card = card
+        # Words for the customer never take the note for colleagues (scripts.speakable).
+        self.body = speakable(card.body)
         # In the order the script uses them (the declared list may come back sorted).
-        names = placeholders_in(card.body)
-        names += [n for n in placeholder_help(card.fields) if n not in names]
+        names = placeholders_in(self.body)
+        renamed = set(placeholders_in(card.body)) - set(names)  # only in words for the customer: asked for as their field
+        names += [n for n in placeholder_help(card.fields) if n not in names and n not in renamed]
         if not same or list(self.fields) != names:
             self._build_fields(names, placeholder_help(card.fields))
         self._fill_known()
         for edit in self.fields.values():
             self._mark(edit, False)
         current = self.part.currentText() if same else ""
-        self.sections = say_sections(card.body)
+        self.sections = say_sections(self.body)
         self.part.blockSignals(True)
         self.part.clear()
         for s in self.sections:
@@ -155,14 +170,14 @@ class ScriptPanel(DeskPanel):
         for name in names:
             edit = PlaceholderEdit(name, self, self.form_box)
             edit.setObjectName("PlaceholderEdit")
-            edit.setAccessibleName(human(name))
-            tip = help_for.get(name, "")
+            edit.setAccessibleName(field_label(name))
+            tip = field_help(name, help_for)
             edit.setAccessibleDescription(tip)
             edit.setPlaceholderText(tip)
             edit.setToolTip(tip)
             edit.setMaxLength(300)
             edit.textEdited.connect(lambda text, n=name: self._on_edit(n, text))
-            lab = QLabel(human(name), self.form_box)
+            lab = QLabel(field_label(name), self.form_box)
             lab.setObjectName("FieldLabel")
             lab.setBuddy(edit)
             self.fields[name] = edit
@@ -213,7 +228,7 @@ class ScriptPanel(DeskPanel):
         from workaid.ui.card_view import render_lock
 
         with render_lock:
-            filled = fill(self.card.body, self.values())
+            filled = fill(self.body, self.values())
         done = len(filled.placeholders) - len(filled.missing)
         self.count.setText(f"{done} of {len(filled.placeholders)} filled" if filled.placeholders else "Nothing to fill in")
         self.desk.show_card_body(self.card, preview_html(filled.html))
@@ -245,7 +260,7 @@ class ScriptPanel(DeskPanel):
         i = self.part.currentIndex()
         if 0 <= i < len(self.sections):
             return self.sections[i].title, self.sections[i].markdown
-        return WHOLE, self.card.body
+        return WHOLE, self.body
 
     def copy(self) -> bool:
         if self.card is None:
@@ -256,7 +271,7 @@ class ScriptPanel(DeskPanel):
         with render_lock:
             filled = fill_for_copy(markdown_text, self.values())
         if filled.missing:
-            names = [human(n) for n in filled.missing]
+            names = [field_label(n) for n in filled.missing]
             for n in filled.missing:
                 if n in self.fields:
                     self._mark(self.fields[n], True)
