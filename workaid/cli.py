@@ -453,6 +453,7 @@ def _checkout(args, data_dir: Path) -> int:
 
 
 def _sync(args, data_dir: Path) -> int:
+    from workaid.core.errors import EnvironmentProblem
     from workaid.core.share import open_share
     from workaid.core.sync import SyncFailed, Syncer, sync_status
 
@@ -467,7 +468,8 @@ def _sync(args, data_dir: Path) -> int:
     except SyncFailed as e:
         print(f"workaid: sync from {config.share} failed: {e}", file=sys.stderr)
         print(f"Still using: {sync_status(lib).describe()}", file=sys.stderr)
-        return EXIT_REJECTED
+        # An unreachable, hung or full share is worth a retry; a pack that fails its checks is not.
+        return EXIT_ENVIRONMENT if isinstance(e.__cause__, EnvironmentProblem) else EXIT_REJECTED
     print(result.describe())
     print(sync_status(lib).describe())
     return EXIT_OK

@@ -113,7 +113,7 @@ def _authority(args: argparse.Namespace, library: Library) -> int:
 
 def _script(args: argparse.Namespace, library: Library) -> int:
     from workaid.core.cards import placeholders_in
-    from workaid.core.scripts import fill, placeholder_help
+    from workaid.core.scripts import field_help, fill, placeholder_help, speakable
 
     card = library.card(args.card_id)
     if card is None:
@@ -124,8 +124,9 @@ def _script(args: argparse.Namespace, library: Library) -> int:
     if problem:
         return _fail(problem)
     values = dict(pairs)
-    used = placeholders_in(card.body)
-    filled = fill(card.body, values)
+    body = speakable(card.body)  # the rep's internal summary never goes into words for the customer
+    used = placeholders_in(body)
+    filled = fill(body, values)
     print(filled.text.rstrip("\n"))
     status = EXIT_OK
     for name in values:
@@ -138,7 +139,7 @@ def _script(args: argparse.Namespace, library: Library) -> int:
         n = len(filled.missing)
         status = _fail(f"{n} placeholder{'s' if n != 1 else ''} left unfilled (shown as [name?]): {', '.join(filled.missing)}")
         for name in filled.missing:
-            print(f"  --set {name}=…   {help_for.get(name, '')}".rstrip(), file=sys.stderr)
+            print(f"  --set {name}=…   {field_help(name, help_for)}".rstrip(), file=sys.stderr)
     return status
 
 

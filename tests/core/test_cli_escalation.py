@@ -139,3 +139,26 @@ def test_script_unknown_placeholder_is_named_with_a_suggestion(library, capsys):
 def test_script_bad_input_is_a_message_and_exit_1(library, capsys, argv, words):
     code, out, err = run(library, capsys, *argv)
     assert code == 1 and out == "" and words in err
+
+
+def test_cli_script_never_reads_the_internal_summary_to_the_customer(library, capsys, tmp_path):
+    """Regression (issue 9, point 14): `workaid script` filled a site script's {issue_summary}
+    into the words said to the customer; it asks for the customer's wording instead."""
+    from tests.core.conftest import write_card
+
+    folder = tmp_path / "site"
+    write_card(folder, "old-apology.md", """
+        ---
+        id: old-apology
+        kind: script
+        title: An older site apology
+        placeholders:
+          issue_summary: What the call is about
+        ---
+        ## Say
+        "I'm sorry about {issue_summary}."
+        """)
+    library.import_folder(folder)
+    code, out, err = run(library, capsys, "script", "old-apology", "--set", "issue_summary=threatens CEO complaint")
+    assert "CEO" not in out and "[customer_issue?]" in out
+    assert code == 1 and "customer_issue" in err

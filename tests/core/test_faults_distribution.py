@@ -443,3 +443,18 @@ def test_history_shows_every_versions_title(rig, tmp_path, monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("v2") and lines[0].split("  ")[3].startswith("Late fee waiver, revised")
     assert lines[1].startswith("v1") and title.split(":", 1)[1].strip().strip("'\"") in lines[1]
+
+
+def test_sync_from_an_unreachable_share_is_an_environment_problem_exit_3(rig, tmp_path, monkeypatch, capsys):
+    """A share that is offline is worth a retry (exit 3); a pack failing its checks is not (exit 1)."""
+    monkeypatch.setenv("WORKAID_CONFIG", str(_config(tmp_path, rig)))
+    data = tmp_path / "data"
+    assert cli.main(["--data-dir", str(data), "sync"]) == 0
+    gone = tmp_path / "unmounted"
+    capsys.readouterr()
+    assert cli.main(["--data-dir", str(data), "sync", "--share", str(gone)]) == 3
+    err = capsys.readouterr().err
+    assert "not reachable" in err and "Still using" in err and "Traceback" not in err
+    (rig.share / "current.json").write_text("{ half-written")
+    assert cli.main(["--data-dir", str(data), "sync"]) == 1
+    assert cli.main(["--data-dir", str(data), "show", "late-fee-waiver"]) == 0  # the last good content stays

@@ -105,3 +105,32 @@ def test_damaged_escalation_log_tells_the_rep_once_and_keeps_logging(tmp_path, q
     finally:
         again.close()
     assert home.exists()  # the damaged log is kept for IT
+
+
+def test_damage_met_by_the_search_thread_mid_session_is_set_aside_and_rebuilt(tmp_path, make_window, qtbot, monkeypatch):
+    """A database too large for the check at open (here: the check switched off) that is
+    damaged while the window runs: the search thread meets it, the window sets the file
+    aside, rebuilds it off the GUI thread and searches the fresh one."""
+    from workaid.core import store
+
+    monkeypatch.setattr(store, "QUICK_CHECK_MAX_BYTES", 0)
+    data = _filled(tmp_path)
+    lib = Library(data, bundled=CONTENT)
+    try:
+        window = make_window(lib)
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=20000)
+        db = data / "content.db"
+        _damage_pages(db)
+        with open(db, "r+b") as fh:  # as any writer would: bump the change counter, so caches are dropped
+            fh.seek(24)
+            counter = int.from_bytes(fh.read(4), "big")
+            fh.seek(24)
+            fh.write((counter + 1).to_bytes(4, "big"))
+        window.search_box.setText("waiver")
+        qtbot.waitUntil(lambda: any(p.name.startswith("content.db.damaged-") for p in data.iterdir()), timeout=20000)
+        qtbot.waitUntil(lambda: "rebuilt from the bundled pack" in window.status_label.text(), timeout=20000)
+        window.search_box.setText("late fee")
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=20000)
+        assert lib.store.get("late-fee-waiver") is not None  # the window's own connection reads the fresh file
+    finally:
+        lib.close()

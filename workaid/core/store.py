@@ -352,6 +352,27 @@ class Store:
         if verdict != ["ok"]:
             raise self.set_aside(DamagedDatabase("; ".join(verdict)))
 
+    def reopen(self) -> None:
+        """Read the file now at this store's path: another connection (the window's
+        rebuild job) may have set a damaged one aside and filled a fresh one."""
+        with self._write_lock:
+            if self.conn is not None:
+                try:
+                    self.conn.close()
+                except sqlite3.Error:
+                    pass
+            self.conn, self._db = None, None
+            try:
+                self._open()
+            except (DamagedDatabase, sqlite3.DatabaseError) as e:
+                if not is_damage(e):
+                    raise
+                damaged: BaseException | None = e
+            else:
+                damaged = None
+        if damaged is not None:
+            self.set_aside(damaged)
+
     def set_aside(self, cause: BaseException) -> DamagedDatabase:
         """Keep the damaged file for IT (set_aside_file), start a fresh database in its
         place and note in it what happened; content is derived data, and Library.rebuild

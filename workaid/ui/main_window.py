@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
             self._search = SearchController(self.library.store.path, limit=self.settings.get("search.limit"), parent=self)
             self._search.results.connect(self._on_results)
             self._search.problem.connect(self._on_search_problem)
+            self._search.damaged.connect(self._on_content_damaged)
             if self._shut:
                 self._search.shutdown()  # a closed window searches no more
         return self._search
@@ -442,7 +443,11 @@ class MainWindow(QMainWindow):
         self._loading = True
         self._bundled_started = True
         data_dir, bundled = self.library.data_dir, self.library.bundled
-        if self.library.store.count() == 0:
+        try:
+            empty = self.library.store.count() == 0
+        except EnvironmentProblem:  # damaged: the store set it aside and is empty now
+            empty = True
+        if empty:
             self.status_label.setText("Loading the bundled content pack…")
             self._show_card_empty("Loading the cards…")
 
@@ -455,6 +460,40 @@ class MainWindow(QMainWindow):
                 lib.close()
 
         self.tasks.run(job, self._on_bundled_loaded, self._on_bundled_failed)
+
+    @Slot(str)
+    def _on_content_damaged(self, message: str) -> None:
+        """Damage the search thread met after start-up (a large database is checked whole
+        only at open when that is cheap): set the file aside and rebuild it off the GUI
+        thread, exactly as a start on a damaged file would, then read the fresh one."""
+        if self._loading:
+            return
+        self._loading = True
+        self.status_label.setText("The content database is damaged; rebuilding the cards…")
+        data_dir, bundled = self.library.data_dir, self.library.bundled
+
+        def job():
+            from workaid.core.store import DamagedDatabase
+
+            lib = Library(data_dir, bundled)
+            try:
+                try:
+                    lib.store.verify()
+                except DamagedDatabase:
+                    pass  # set aside; the fresh store is rebuilt below
+                return lib.load_bundled() if lib.needs_bundled_import() else None
+            finally:
+                lib.close()
+
+        def done(report) -> None:
+            self.library.store.reopen()
+            self._on_bundled_loaded(report)
+
+        def failed(exc: BaseException) -> None:
+            self.library.store.reopen()
+            self._on_bundled_failed(exc)
+
+        self.tasks.run(job, done, failed)
 
     def _on_bundled_loaded(self, report) -> None:
         self._loading = False

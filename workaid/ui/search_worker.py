@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from workaid.core.errors import EnvironmentProblem
 from workaid.core.search import Response, Searcher
-from workaid.core.store import connect
+from workaid.core.store import DamagedDatabase, connect
 
 log = logging.getLogger("workaid.ui.search")
 
@@ -41,6 +41,7 @@ class SearchWorker(QObject):
 
     replied = Signal(int, object)  # seq, Response
     failed = Signal(int, str)  # seq, message for a person
+    damaged = Signal(str)  # the content database is damaged (a message for a person)
 
     def __init__(self, db_path: Path, limit: int = 50) -> None:
         super().__init__()
@@ -96,6 +97,11 @@ class SearchWorker(QObject):
             except EnvironmentProblem as e:
                 with self._lock:
                     self._running = None
+                if isinstance(e, DamagedDatabase):
+                    # The next search reconnects, to the fresh file once the window has set
+                    # the damaged one aside and rebuilt it (MainWindow._on_content_damaged).
+                    self.release()
+                    self.damaged.emit(str(e))
                 self.failed.emit(request.seq, str(e))
                 continue
             with self._lock:
@@ -133,6 +139,7 @@ class SearchController(QObject):
 
     results = Signal(object)  # Response
     problem = Signal(str)
+    damaged = Signal(str)
     _wake = Signal()
 
     def __init__(self, db_path: Path, limit: int = 50, parent: QObject | None = None) -> None:
@@ -146,6 +153,7 @@ class SearchController(QObject):
         self._wake.connect(self._worker.run_pending)
         self._worker.replied.connect(self._on_replied)
         self._worker.failed.connect(self._on_failed)
+        self._worker.damaged.connect(self.damaged)
         self._thread.start()
         self._stopped = False
         self.dropped = 0  # replies thrown away because a newer request existed
