@@ -352,16 +352,19 @@ class Store:
         if verdict != ["ok"]:
             raise self.set_aside(DamagedDatabase("; ".join(verdict)))
 
+    def _disconnect(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except sqlite3.Error:
+                pass
+        self.conn, self._db = None, None
+
     def reopen(self) -> None:
         """Read the file now at this store's path: another connection (the window's
         rebuild job) may have set a damaged one aside and filled a fresh one."""
         with self._write_lock:
-            if self.conn is not None:
-                try:
-                    self.conn.close()
-                except sqlite3.Error:
-                    pass
-            self.conn, self._db = None, None
+            self._disconnect()
             try:
                 self._open()
             except (DamagedDatabase, sqlite3.DatabaseError) as e:
@@ -382,12 +385,7 @@ class Store:
             raise DamagedDatabase(
                 f"The content database {self.path} is damaged ({reason}) and its folder is read-only for this user; ask IT to replace it."
             ) from cause
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except sqlite3.Error:
-                pass
-        self.conn, self._db = None, None
+        self._disconnect()
         aside = set_aside_file(self.path, reason, self._inode)
         self._open()
         if aside is not None:

@@ -19,7 +19,7 @@ from workaid.core.desk import PROTOCOL_SCRIPTS, protocol_summary
 from workaid.core.escalation_log import AbusiveCallRecord, ProtocolError
 from workaid.core.scripts import SayText, field_help, placeholder_help, say_sections
 from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, key_hint, repolish
-from workaid.ui.desk.script_panel import PlaceholderEdit, field_label
+from workaid.ui.desk.script_panel import PlaceholderEdit, labelled_field
 from workaid.ui.desk.models import ProtocolStepsModel
 
 if TYPE_CHECKING:
@@ -274,18 +274,7 @@ class AbusivePanel(DeskPanel):
         card = self.desk.card(PROTOCOL_SCRIPTS[step])
         declared = placeholder_help(card.fields) if card is not None else {}
         for name in names:
-            edit = PlaceholderEdit(name, self, self.form_box)
-            edit.setObjectName("PlaceholderEdit")
-            edit.setAccessibleName(field_label(name))
-            tip = field_help(name, declared)
-            edit.setPlaceholderText(tip)
-            edit.setToolTip(tip)
-            edit.setAccessibleDescription(tip)
-            edit.setMaxLength(300)
-            edit.textEdited.connect(lambda text, n=name: self._on_edit(n, text))
-            lab = QLabel(field_label(name), self.form_box)
-            lab.setObjectName("FieldLabel")
-            lab.setBuddy(edit)
+            edit, lab = labelled_field(name, field_help(name, declared), self, self.form_box, self._on_edit)
             self.form.addRow(lab, edit)
             self.fields[name] = edit
         if self.desk.pane.current is self:

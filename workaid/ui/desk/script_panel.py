@@ -58,6 +58,23 @@ class PlaceholderEdit(QLineEdit):
         super().keyPressEvent(e)
 
 
+def labelled_field(name: str, tip: str, panel: Any, parent: QWidget, on_edit: Any) -> tuple[PlaceholderEdit, QLabel]:
+    """One call field as every form of the desk shows it: the edit (Enter goes to the
+    next empty one on `panel`), its help as placeholder text and tooltip, and its label."""
+    edit = PlaceholderEdit(name, panel, parent)
+    edit.setObjectName("PlaceholderEdit")
+    edit.setAccessibleName(field_label(name))
+    edit.setAccessibleDescription(tip)
+    edit.setPlaceholderText(tip)
+    edit.setToolTip(tip)
+    edit.setMaxLength(300)
+    edit.textEdited.connect(lambda text, n=name: on_edit(n, text))
+    lab = QLabel(field_label(name), parent)
+    lab.setObjectName("FieldLabel")
+    lab.setBuddy(edit)
+    return edit, lab
+
+
 class ScriptPanel(DeskPanel):
     title = "Script"
 
@@ -168,18 +185,7 @@ class ScriptPanel(DeskPanel):
             w.deleteLater()
         self.fields, self.labels = {}, {}
         for name in names:
-            edit = PlaceholderEdit(name, self, self.form_box)
-            edit.setObjectName("PlaceholderEdit")
-            edit.setAccessibleName(field_label(name))
-            tip = field_help(name, help_for)
-            edit.setAccessibleDescription(tip)
-            edit.setPlaceholderText(tip)
-            edit.setToolTip(tip)
-            edit.setMaxLength(300)
-            edit.textEdited.connect(lambda text, n=name: self._on_edit(n, text))
-            lab = QLabel(field_label(name), self.form_box)
-            lab.setObjectName("FieldLabel")
-            lab.setBuddy(edit)
+            edit, lab = labelled_field(name, field_help(name, help_for), self, self.form_box, self._on_edit)
             self.fields[name] = edit
             self.labels[name] = lab
         self._columns = 0
