@@ -18,7 +18,6 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import QUERIES, generate  # noqa: E402
-from workaid.core.library import Library  # noqa: E402
+from workaid.core.content.library import Library  # noqa: E402
+from workaid.core.content.search import parse_query  # noqa: E402
+from workaid.core.content.text import fold, words  # noqa: E402
 from workaid.core.perf import settle_after_startup  # noqa: E402
-from workaid.core.search import parse_query  # noqa: E402
-from workaid.core.text import fold, words  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate  # noqa: E402
-from workaid.core import keys, pack  # noqa: E402
-from workaid.core.library import Library  # noqa: E402
-from workaid.core.share import FolderShare  # noqa: E402
-from workaid.core.sync import Syncer  # noqa: E402
+from workaid.core.content.library import Library  # noqa: E402
+from workaid.core.distribution import keys, pack  # noqa: E402
+from workaid.core.distribution.share import FolderShare  # noqa: E402
+from workaid.core.distribution.sync import Syncer  # noqa: E402
 
 
 def naive_poll(share: Path) -> tuple[float, int]:

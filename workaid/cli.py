@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run_command(command: str, args, data_dir: Path) -> int:
     """The sub-command; damage found by its reads has set the content database aside
     (Store.set_aside), so it runs once more on the rebuilt database."""
-    from workaid.core.store import DamagedDatabase
+    from workaid.core.content.store import DamagedDatabase
 
     try:
         return _dispatch(command, args, data_dir)
@@ -222,9 +222,9 @@ def _exit_code_for(e: BaseException, data_dir: Path) -> int | None:
 def _library(data_dir: Path):
     """The desk's library, filled when empty; after damage, rebuilt from the newest
     content it can verify (Library.rebuild), and the rep is told how."""
-    from workaid.core.library import Library
+    from workaid.core.distribution.refill import open_library
 
-    lib = Library(data_dir)
+    lib = open_library(data_dir)
     if lib.store.read_only:
         if lib.store.count() == 0:
             from workaid.core.errors import EnvironmentProblem
@@ -248,7 +248,7 @@ def _print_problems(folder: Path, problems: list) -> None:
 def _print_skipped(folder: Path, skipped: list | None = None) -> None:
     """Files that look like cards but were not loaded (sync debris, hidden, links), as notes."""
     if skipped is None:
-        from workaid.core.cards import skipped_files
+        from workaid.core.content.cards import skipped_files
 
         skipped = skipped_files(folder)
     for s in skipped:
@@ -256,7 +256,7 @@ def _print_skipped(folder: Path, skipped: list | None = None) -> None:
 
 
 def _check(folder: Path) -> int:
-    from workaid.core.cards import load_folder
+    from workaid.core.content.cards import load_folder
 
     result = load_folder(folder)
     _print_problems(folder, result.problems)
@@ -297,9 +297,9 @@ def _today() -> str:
 
 
 def _import(args, data_dir: Path) -> int:
-    from workaid.core.config import load_config
+    from workaid.core.content.library import Library
+    from workaid.core.distribution.config import load_config
     from workaid.core.errors import ContentError
-    from workaid.core.library import Library
 
     share = load_config().share
     if share:
@@ -368,7 +368,7 @@ def _passphrase(confirm: bool) -> str | None:
 
 
 def _keygen(args, data_dir: Path) -> int:
-    from workaid.core import keys
+    from workaid.core.distribution import keys
 
     passphrase = _passphrase(confirm=True) if args.passphrase else None
     if args.passphrase and not passphrase:
@@ -383,7 +383,7 @@ def _keygen(args, data_dir: Path) -> int:
 
 
 def _load_private(path: Path):
-    from workaid.core import keys
+    from workaid.core.distribution import keys
 
     try:
         return keys.load_private_key(path, None)
@@ -395,15 +395,15 @@ def _load_private(path: Path):
 
 
 def _trusted(args_keys: list[str] | None, overrides: dict | None = None) -> tuple[list, object]:
-    from workaid.core import keys
-    from workaid.core.config import load_config
+    from workaid.core.distribution import keys
+    from workaid.core.distribution.config import load_config
 
     config = load_config({"trusted_keys": args_keys, **(overrides or {})})
     return [keys.load_public_key(k) for k in config.trusted_keys], config
 
 
 def _publish(args, data_dir: Path) -> int:
-    from workaid.core import pack
+    from workaid.core.distribution import pack
     from workaid.core.errors import ContentError
 
     private_key = _load_private(args.key)
@@ -438,7 +438,7 @@ def _publish(args, data_dir: Path) -> int:
 
 
 def _checkout(args, data_dir: Path) -> int:
-    from workaid.core import pack
+    from workaid.core.distribution import pack
 
     trusted, _ = _trusted(args.trusted_key)
     try:
@@ -453,9 +453,9 @@ def _checkout(args, data_dir: Path) -> int:
 
 
 def _sync(args, data_dir: Path) -> int:
+    from workaid.core.distribution.share import open_share
+    from workaid.core.distribution.sync import Syncer, SyncFailed, sync_status
     from workaid.core.errors import EnvironmentProblem
-    from workaid.core.share import open_share
-    from workaid.core.sync import SyncFailed, Syncer, sync_status
 
     trusted, config = _trusted(args.trusted_key, {"share": args.share})
     if not config.share:
@@ -476,7 +476,7 @@ def _sync(args, data_dir: Path) -> int:
 
 
 def _config(args, data_dir: Path) -> int:
-    from workaid.core.config import describe, load_config
+    from workaid.core.distribution.config import describe, load_config
 
     print(describe(load_config()))
     return EXIT_OK

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     import argparse
 
-    from workaid.core.library import Library
+    from workaid.core.content.library import Library
 
 EXIT_OK, EXIT_REJECTED = 0, 1
 
@@ -71,7 +71,7 @@ def _pairs(items: list[str], option: str) -> tuple[list[tuple[str, str]], str | 
 
 
 def _authority(args: argparse.Namespace, library: Library) -> int:
-    from workaid.core.authority import AuthorityInputError, decide, format_decision
+    from workaid.core.desk.authority import AuthorityInputError, decide, format_decision
 
     card = library.card(args.card_id)
     if card is None:
@@ -112,8 +112,8 @@ def _authority(args: argparse.Namespace, library: Library) -> int:
 
 
 def _script(args: argparse.Namespace, library: Library) -> int:
-    from workaid.core.cards import placeholders_in
-    from workaid.core.scripts import field_help, fill, placeholder_help, speakable
+    from workaid.core.content.cards import placeholders_in
+    from workaid.core.desk.scripts import field_help, fill, placeholder_help, speakable
 
     card = library.card(args.card_id)
     if card is None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from workaid.core.library import Library
+from workaid.core.content.library import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.core.conftest import CONTENT, write_card
-from workaid.core import keys, pack
-from workaid.core.library import Library
-from workaid.core.share import FolderShare
-from workaid.core.sync import SyncFailed, Syncer, sync_status
+from workaid.core.content.library import Library
+from workaid.core.distribution import keys, pack
+from workaid.core.distribution.share import FolderShare
+from workaid.core.distribution.sync import Syncer, SyncFailed, sync_status
 
 
 def card_text(cid: str, title: str, body: str = "Body text.") -> str:

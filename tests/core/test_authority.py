@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
-from workaid.core.authority import (
+from workaid.core.desk.authority import (
     HISTORY,
     AuthorityInputError,
     Decision,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from workaid.core.calltimer import CallTimer, CallTimerError, format_elapsed
-from workaid.core.checklist import Walk, from_call_timer
 from tests.core.bundled_cards import bundled
+from workaid.core.desk.call_timer import CallTimer, CallTimerError, format_elapsed
+from workaid.core.desk.checklist import Walk, from_call_timer
 
 
 class Clock:

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import CONTENT, write_card
-from workaid.core.cards import MAX_CARD_BYTES, KINDS, load_folder, parse_card
+from workaid.core.content.cards import KINDS, MAX_CARD_BYTES, load_folder, parse_card
 
 GOOD = """\
 ---

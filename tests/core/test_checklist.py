@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled
-from workaid.core.checklist import ChecklistError, Recommendation, Step, Walk, from_call_timer
+from workaid.core.desk.checklist import (
+    ChecklistError,
+    Recommendation,
+    Step,
+    Walk,
+    from_call_timer,
+)
 
 UTC = dt.timezone.utc
 

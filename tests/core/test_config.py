@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workaid.core.config import Config, describe, load_config
+from workaid.core.distribution.config import Config, describe, load_config
 from workaid.core.errors import ConfigError, EnvironmentProblem
 
 KEY = "workaid-ed25519 " + "A" * 43 + "="  # well-formed text; validity is keys.py's business

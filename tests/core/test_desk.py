@@ -7,19 +7,18 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
-from workaid.core.authority import decide, headline, unit_symbol, verdict_label
-from workaid.core.checklist import Walk
-from workaid.core.desk import (
+from workaid.core.desk.authority import decide, headline, unit_symbol, verdict_label
+from workaid.core.desk.checklist import Walk
+from workaid.core.desk.handoff import render
+from workaid.core.desk.routing import (
     BEFORE_TRANSFER,
-    CallSession,
     Contact,
-    authority_summary,
     hint_words,
     plan_for,
     rank_contacts,
 )
-from workaid.core.handoff import render
-from workaid.core.scripts import fill_for_copy, say_sections
+from workaid.core.desk.scripts import fill_for_copy, say_sections
+from workaid.core.desk.session import CallSession, authority_summary
 from workaid.core.settings import REGISTRY, Settings
 
 LONDON = ZoneInfo("Europe/London")
@@ -140,7 +139,7 @@ def test_ranking_for_an_expert_follows_the_cards_consulted():
 
 # -- the call session -----------------------------------------------------------------------
 def session(clock: Clock | None = None) -> CallSession:
-    from workaid.core.calltimer import CallTimer
+    from workaid.core.desk.call_timer import CallTimer
 
     return CallSession(timer=CallTimer(clock or Clock()))
 
@@ -258,8 +257,7 @@ def test_role_setting(tmp_path):
 
 
 def test_protocol_summary_is_one_line_with_times():
-    from workaid.core.desk import protocol_summary
-    from workaid.core.escalation_log import AbusiveCallRecord
+    from workaid.core.desk.abusive import AbusiveCallRecord, protocol_summary
 
     times = iter([WED_1110, WED_1110.replace(minute=12), WED_1110.replace(minute=13)])
     record = AbusiveCallRecord(clock=lambda: next(times))

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 import sqlite3
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.core.conftest import CONTENT
-from workaid.core import escalation_log as el
-from workaid.core.errors import EnvironmentProblem, SchemaTooNew
-from workaid.core.escalation_log import (
-    AbusiveCallRecord,
+from workaid.core.desk import escalation_log as el
+from workaid.core.desk.abusive import AbusiveCallRecord, ProtocolError
+from workaid.core.desk.escalation_log import (
     EscalationEntry,
     EscalationLog,
     EscalationLogError,
-    ProtocolError,
     default_path,
     start_of_day,
     start_of_week,
 )
+from workaid.core.errors import EnvironmentProblem, SchemaTooNew
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=LONDON)  # a Thursday
@@ -156,7 +155,7 @@ def test_a_failing_migration_leaves_the_log_as_it_was(tmp_path, monkeypatch):
 
 
 def test_the_log_lives_apart_from_content_and_survives_a_content_reload(tmp_path):
-    from workaid.core.library import Library
+    from workaid.core.content.library import Library
 
     lg = EscalationLog(default_path(tmp_path))
     lg.add(entry())

@@ -20,9 +20,13 @@ import pytest
 
 from tests.core.conftest import CONTENT
 from workaid import cli
-from workaid.core import store as store_mod
-from workaid.core.escalation_log import EscalationEntry, EscalationLog, default_path
-from workaid.core.library import Library
+from workaid.core.content import store as store_mod
+from workaid.core.content.library import Library
+from workaid.core.desk.escalation_log import (
+    EscalationEntry,
+    EscalationLog,
+    default_path,
+)
 from workaid.core.settings import REGISTRY, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +75,7 @@ def test_page_damage_to_content_db_is_set_aside_logged_and_rebuilt_from_bundled(
 
 
 def test_truncated_content_db_with_an_unreachable_share_says_so(bundled_db, tmp_path, capsys, monkeypatch):
-    from workaid.core import keys
+    from workaid.core.distribution import keys
 
     data = tmp_path / "data"
     shutil.copytree(bundled_db, data)

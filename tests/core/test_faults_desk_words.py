@@ -13,14 +13,22 @@ from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
 from tests.core.conftest import CONTENT
-from workaid.core.authority import decide
-from workaid.core.calltimer import CallTimer
-from workaid.core.cards import placeholders_in
-from workaid.core.checklist import Walk
-from workaid.core.desk import PROTOCOL_SCRIPTS, CallSession, Contact, authority_summary, plan_for, rank_contacts
-from workaid.core.handoff import render
-from workaid.core.library import Library
-from workaid.core.scripts import CUSTOMER_ISSUE, for_customer, say_sections, say_text, speakable
+from workaid.core.content.cards import placeholders_in
+from workaid.core.content.library import Library
+from workaid.core.desk.abusive import PROTOCOL_SCRIPTS
+from workaid.core.desk.authority import decide
+from workaid.core.desk.call_timer import CallTimer
+from workaid.core.desk.checklist import Walk
+from workaid.core.desk.handoff import render
+from workaid.core.desk.routing import Contact, plan_for, rank_contacts
+from workaid.core.desk.scripts import (
+    CUSTOMER_ISSUE,
+    for_customer,
+    say_sections,
+    say_text,
+    speakable,
+)
+from workaid.core.desk.session import CallSession, authority_summary
 
 INTERNAL = "Broadband down since Monday; threatens CEO complaint"
 _LEFTOVER = re.compile(r"\[[^\]\n]*\?\]|\{[^{}\n]*\}")
@@ -199,7 +207,7 @@ def test_a_changed_limit_is_named_with_author_and_local_time():
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from workaid.core.changes import compare
+    from workaid.core.desk.changes import compare
 
     old = bundled("late-fee-waiver")
     discretion = copy.deepcopy(old.fields["discretion"])
@@ -227,7 +235,7 @@ def test_a_changed_limit_is_named_with_author_and_local_time():
 def test_a_contact_change_names_the_field_and_a_text_change_says_text_changed():
     import dataclasses
 
-    from workaid.core.changes import compare
+    from workaid.core.desk.changes import compare
 
     billing = bundled("contact-billing-specialists")
     change = compare(billing, _changed(billing, direct="020 7946 0999"), [])
@@ -238,7 +246,7 @@ def test_a_contact_change_names_the_field_and_a_text_change_says_text_changed():
 
 
 def test_decision_words_say_what_the_rep_was_told():
-    from workaid.core.changes import decision_words
+    from workaid.core.desk.changes import decision_words
 
     limits = bundled("late-fee-waiver").fields["discretion"]
     assert decision_words(decide(limits, "senior-rep", "24", {"account-in-good-standing": True}, 1)) == "within your discretion up to £24"
@@ -257,7 +265,7 @@ _VALUES = st.recursive(
 @given(st.dictionaries(st.sampled_from(["discretion", "direct", "hours", "topics", "x"]), _VALUES, max_size=4),
        st.dictionaries(st.sampled_from(["discretion", "direct", "hours", "topics", "x"]), _VALUES, max_size=4))
 def test_comparing_any_two_field_sets_never_raises(old, new):
-    from workaid.core.changes import field_changes
+    from workaid.core.desk.changes import field_changes
 
     out = field_changes(old, new)
     assert all(isinstance(line, str) and line for line in out)

@@ -19,11 +19,11 @@ import pytest
 from tests.core.conftest import CONTENT, ROOT
 from tests.core.share_rig import Rig, card_text, rig  # noqa: F401  (fixture)
 from workaid import cli
-from workaid.core import keys, pack
+from workaid.core.distribution import keys, pack
+from workaid.core.distribution.share import FolderShare
+from workaid.core.distribution.sync import Syncer, SyncFailed
 from workaid.core.errors import EnvironmentProblem
 from workaid.core.fileio import atomic_write
-from workaid.core.share import FolderShare
-from workaid.core.sync import SyncFailed, Syncer
 
 NOBODY = 65534
 

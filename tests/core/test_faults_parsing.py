@@ -14,7 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import CONTENT, ROOT, write_card
-from workaid.core.cards import COMMON_KEYS, ID_RE, KIND_KEYS, KINDS, derived_id, load_folder, parse_card
+from workaid.core.content.cards import (
+    COMMON_KEYS,
+    ID_RE,
+    KIND_KEYS,
+    KINDS,
+    derived_id,
+    load_folder,
+    parse_card,
+)
 
 INTERNAL = "fault in WorkAid"  # the safety net's words: a parse that reaches it is a bug
 

@@ -14,10 +14,16 @@ from hypothesis import strategies as st
 
 from tests.core.conftest import write_card
 from tests.core.test_cli import workaid
-from workaid.core.render import plain_text
-from workaid.core.search import Matcher, Result, Searcher, make_snippet, parse_query
-from workaid.core.store import connect
-from workaid.core.text import fold
+from workaid.core.content.render import plain_text
+from workaid.core.content.search import (
+    Matcher,
+    Result,
+    Searcher,
+    make_snippet,
+    parse_query,
+)
+from workaid.core.content.store import connect
+from workaid.core.content.text import fold
 
 MARKS = re.compile(r"</?mark>")
 

@@ -6,8 +6,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from tests.core.bundled_cards import bundled
-from workaid.core.handoff import ConsultedCard, HandoffNote, consulted, problems, render
-from workaid.core.hours import ContactHours
+from workaid.core.content.hours import ContactHours
+from workaid.core.desk.handoff import (
+    ConsultedCard,
+    HandoffNote,
+    consulted,
+    problems,
+    render,
+)
 
 LONDON = ZoneInfo("Europe/London")
 BILLING = ContactHours.from_fields(bundled("contact-billing-specialists").fields)

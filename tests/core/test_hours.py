@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
-from workaid.core.hours import (
+from workaid.core.content.hours import (
     ContactHours,
     HoursError,
     WhenError,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workaid.core import keys
+from workaid.core.distribution import keys
+from workaid.core.distribution.keys import KeyProblem
 from workaid.core.errors import EnvironmentProblem
-from workaid.core.keys import KeyProblem
 
 POSIX = sys.platform != "win32"
 

@@ -25,7 +25,7 @@ def test_no_core_module_imports_qt():
 
 
 def test_importing_every_core_module_loads_no_qt():
-    mods = [f"workaid.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"]
+    mods = [".".join(("workaid", "core", *p.relative_to(CORE).with_suffix("").parts)) for p in CORE.rglob("*.py") if p.stem != "__init__"]
     code = "import sys\n" + "".join(f"import {m}\n" for m in mods) + "print(any(k.startswith('PySide6') for k in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

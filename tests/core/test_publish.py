@@ -9,7 +9,7 @@ import pytest
 
 from tests.core.bundled_cards import bundled_count
 from tests.core.share_rig import card_text, rig  # noqa: F401  (fixture)
-from workaid.core import keys, pack
+from workaid.core.distribution import keys, pack
 from workaid.core.errors import ContentError
 
 
@@ -123,7 +123,7 @@ def test_pointer_is_replaced_last(rig, monkeypatch):
 
 
 def test_a_second_publish_rereads_only_changed_files(rig, monkeypatch):
-    from workaid.core import cards
+    from workaid.core.content import cards
 
     parsed = []
     real = cards.parse_card
@@ -152,7 +152,7 @@ def test_publish_cli_end_to_end(tmp_path):
     assert out.returncode == 1 and "no trusted publisher key" in out.stderr
     out = run("sync", "--share", str(tmp_path / "share"), "--trusted-key", str(tmp_path / "keys/publisher.pub"))
     assert out.returncode == 0 and "Content serial 1" in out.stdout
-    (tmp_path / "workaid.toml").write_text(f'share = "share"\ntrusted_keys = ["keys/publisher.pub"]\npoll_seconds = 30\n')
+    (tmp_path / "workaid.toml").write_text('share = "share"\ntrusted_keys = ["keys/publisher.pub"]\npoll_seconds = 30\n')
     out = run("--config", str(tmp_path / "workaid.toml"), "config")
     assert "poll_seconds = 30" in out.stdout and "workaid.toml" in out.stdout
     out = run("--config", str(tmp_path / "workaid.toml"), "sync")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workaid.core.render import is_safe_link, plain_text, to_html
+from workaid.core.content.render import is_safe_link, plain_text, to_html
 
 
 def test_raw_html_and_scripts_are_removed():

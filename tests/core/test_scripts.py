@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
-from workaid.core.cards import placeholders_in
-from workaid.core.scripts import fill, placeholder_help
+from workaid.core.content.cards import placeholders_in
+from workaid.core.desk.scripts import fill, placeholder_help
 
 APOLOGY = bundled("script-apology-rep").body
 ALL = {"customer_name": "Ann Lee", "customer_issue": "being charged twice for March", "agent_name": "Sam", "case_ref": "WA-20418"}

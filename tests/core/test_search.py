@@ -7,8 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import write_card
-from workaid.core.library import Library
-from workaid.core.search import Matcher, edit_distance, make_snippet, parse_query
+from workaid.core.content.library import Library
+from workaid.core.content.search import (
+    Matcher,
+    edit_distance,
+    make_snippet,
+    parse_query,
+)
 
 
 def ids(response) -> list[str]:

@@ -5,9 +5,9 @@ import sqlite3
 import pytest
 
 from tests.core.conftest import write_card
+from workaid.core.content.library import Library
+from workaid.core.content.store import SCHEMA_VERSION, Store
 from workaid.core.errors import ContentError, SchemaTooNew
-from workaid.core.library import Library
-from workaid.core.store import SCHEMA_VERSION, Store
 
 
 def card(i: str, title: str, body: str = "Body.") -> str:
@@ -80,7 +80,7 @@ def test_removed_card_leaves_search_and_keeps_history(tmp_path):
 
 
 def test_incremental_and_bulk_index_paths_agree(tmp_path, monkeypatch):
-    monkeypatch.setattr("workaid.core.store.BULK_MIN_ROWS", 10)
+    monkeypatch.setattr("workaid.core.content.store.BULK_MIN_ROWS", 10)
     src = tmp_path / "src"
     for i in range(30):
         write_card(src, f"c{i}.md", card(f"c{i}", f"Card number {i}", f"Token{i} shared words"))
@@ -119,7 +119,7 @@ def test_an_imported_folder_is_not_replaced_by_the_bundled_pack(tmp_path):
 def test_an_older_schema_is_migrated_in_place_keeping_its_cards(tmp_path):
     import sqlite3
 
-    from workaid.core import store as store_mod
+    from workaid.core.content import store as store_mod
 
     path = tmp_path / "content.db"
     conn = sqlite3.connect(path)
@@ -138,7 +138,7 @@ def test_an_older_schema_is_migrated_in_place_keeping_its_cards(tmp_path):
 def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     import sqlite3
 
-    from workaid.core import store as store_mod
+    from workaid.core.content import store as store_mod
 
     path = tmp_path / "content.db"
     conn = sqlite3.connect(path)
@@ -169,7 +169,7 @@ def test_a_damaged_content_database_is_set_aside_and_rebuilt(tmp_path):
 
 
 def test_discretion_limits_must_not_shrink_up_the_roles():
-    from workaid.core.cards import parse_card
+    from workaid.core.content.cards import parse_card
 
     text = ("---\nid: g\ntitle: T\ndiscretion:\n  unit: GBP\n  escalate_to: supervisor\n  roles:\n"
             "    - role: rep\n      max_amount: 50\n    - role: senior-rep\n      max_amount: 20\n---\n")
@@ -178,7 +178,7 @@ def test_discretion_limits_must_not_shrink_up_the_roles():
 
 
 def test_contact_hours_are_checked_in_every_part():
-    from workaid.core.cards import parse_card
+    from workaid.core.content.cards import parse_card
 
     base = "---\nid: c\nkind: contact\ntitle: T\nteam: B\ntopics: [x]\nchannel: phone\ndirect: '1'\ntimezone: Europe/London\n"
     assert parse_card((base + "hours: Mon-Fri 08:00-18:00, Sat 09:00-13:00\n---\n").encode(), "x.md").problems == []

@@ -16,10 +16,10 @@ import pytest
 from tests.core.bundled_cards import bundled_count
 from tests.core.conftest import ROOT
 from tests.core.share_rig import Rig, card_text, rig  # noqa: F401  (fixture)
-from workaid.core import keys, pack
+from workaid.core.distribution import keys, pack
+from workaid.core.distribution.share import FolderShare
+from workaid.core.distribution.sync import Syncer, sync_status
 from workaid.core.errors import EnvironmentProblem
-from workaid.core.share import FolderShare
-from workaid.core.sync import Syncer, sync_status
 
 
 def bump_late_fee(rig: Rig, text: str = "£15") -> None:
@@ -99,7 +99,7 @@ def test_publisher_killed_between_any_two_steps(rig, crash_at):
     driver = f"""
 import os, sys
 from pathlib import Path
-from workaid.core import keys, pack
+from workaid.core.distribution import keys, pack
 real, n = pack.atomic_write, [0]
 def dying(path, data, **kw):
     n[0] += 1
@@ -349,10 +349,11 @@ def test_app_killed_mid_apply_keeps_the_last_good_content_and_resumes(rig):
     driver = """
 import os, sys
 from pathlib import Path
-from workaid.core import keys, store
-from workaid.core.library import Library
-from workaid.core.share import FolderShare
-from workaid.core.sync import Syncer
+from workaid.core.distribution import keys
+from workaid.core.content import store
+from workaid.core.content.library import Library
+from workaid.core.distribution.share import FolderShare
+from workaid.core.distribution.sync import Syncer
 real, n = store._index_row, [0]
 def dying(*a, **kw):
     n[0] += 1

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-
 from uihelpers import CONTENT
-from workaid.core.library import Library
+
+from workaid.core.content.library import Library
 
 
 @pytest.fixture(scope="session")

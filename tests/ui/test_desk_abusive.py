@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from deskhelpers import WED_1110, Keyboard, desk_of, focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-from deskhelpers import WED_1110, Keyboard, desk_of, focused
 
 K = Qt.Key
 

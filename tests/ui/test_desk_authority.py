@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from deskhelpers import Keyboard, desk_of, focused
 from PySide6.QtCore import Qt
 
-from deskhelpers import Keyboard, desk_of, focused
 from workaid.core.settings import Settings
 from workaid.ui.app import PREFERENCES_FILE
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import textwrap
 
-from PySide6.QtCore import Qt
-
 from deskhelpers import WED_1110, Keyboard, desk_of
+from PySide6.QtCore import Qt
 from uihelpers import CONTENT, run_gui_probe
-from workaid.core.library import Library
+
+from workaid.core.content.library import Library
 
 K = Qt.Key
 
@@ -97,7 +97,7 @@ _PROBE = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
 
     report = {}
-    desk = lambda: sorted(n for n in sys.modules if n.startswith("workaid.ui.desk") or n == "workaid.core.desk")
+    desk = lambda: sorted(n for n in sys.modules if n.startswith("workaid.ui.desk") or n == "workaid.core.desk.session")
 
     class Probe(QObject):
         def eventFilter(self, obj, event):
@@ -129,7 +129,15 @@ def test_the_first_frame_does_not_load_the_desk(tmp_path):
 
 
 def test_every_desk_control_has_an_accessible_name(window, qtbot):
-    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QWidget,
+    )
 
     desk = desk_of(window, qtbot)
     for card_id in ("late-fee-waiver", "escalation-checklist", "script-handoff-expert", "contact-billing-specialists", "abusive-caller-protocol"):

@@ -3,9 +3,8 @@ the time question when it can; each outcome names who, why, what to say and what
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from deskhelpers import Keyboard, desk_of, focused
+from PySide6.QtCore import Qt
 
 K = Qt.Key
 

@@ -8,10 +8,9 @@ chord such as Ctrl+Shift+C, or a capital letter, is one keystroke).
 
 from __future__ import annotations
 
+from deskhelpers import Keyboard, desk_of, focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-from deskhelpers import Keyboard, desk_of, focused
 from uihelpers import result_ids
 
 K = Qt.Key

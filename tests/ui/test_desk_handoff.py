@@ -6,10 +6,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from deskhelpers import LONDON, Keyboard, desk_of
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-from deskhelpers import LONDON, Keyboard, desk_of
 
 K = Qt.Key
 
@@ -141,7 +140,7 @@ def test_log_refuses_an_escalation_without_a_reason(window, qtbot):
 
 def test_a_week_of_counts(window, qtbot):
     """Entries from earlier in the week count for the week, not for today."""
-    from workaid.core.escalation_log import EscalationEntry
+    from workaid.core.desk.escalation_log import EscalationEntry
 
     thursday = dt.datetime(2026, 11, 26, 9, 0, tzinfo=LONDON)
     desk = desk_of(window, qtbot, clock=thursday)

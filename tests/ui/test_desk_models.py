@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from deskhelpers import LONDON, WED_1110
 from PySide6.QtCore import Qt
 
-from deskhelpers import LONDON, WED_1110
-from workaid.core.checklist import Walk
-from workaid.core.desk import Contact
-from workaid.core.escalation_log import AbusiveCallRecord
-from workaid.core.handoff import ConsultedCard
-from workaid.ui.desk.models import ConsultedCardsModel, ContactsModel, CountsModel, ProtocolStepsModel, TrailModel
+from workaid.core.desk.abusive import AbusiveCallRecord
+from workaid.core.desk.checklist import Walk
+from workaid.core.desk.handoff import ConsultedCard
+from workaid.core.desk.routing import Contact
+from workaid.ui.desk.models import (
+    ConsultedCardsModel,
+    ContactsModel,
+    CountsModel,
+    ProtocolStepsModel,
+    TrailModel,
+)
 
 
 def role_names(model) -> set[str]:

@@ -3,10 +3,9 @@ puts rich and plain text on the clipboard, never an unfilled placeholder."""
 
 from __future__ import annotations
 
+from deskhelpers import Keyboard, desk_of, focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-from deskhelpers import Keyboard, desk_of, focused
 
 K = Qt.Key
 

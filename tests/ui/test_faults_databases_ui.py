@@ -9,8 +9,12 @@ import os
 from pathlib import Path
 
 from tests.core.conftest import CONTENT
-from workaid.core.escalation_log import EscalationEntry, EscalationLog, default_path
-from workaid.core.library import Library
+from workaid.core.content.library import Library
+from workaid.core.desk.escalation_log import (
+    EscalationEntry,
+    EscalationLog,
+    default_path,
+)
 
 
 def _damage_pages(path: Path, start_page: int = 1) -> None:
@@ -111,7 +115,7 @@ def test_damage_met_by_the_search_thread_mid_session_is_set_aside_and_rebuilt(tm
     """A database too large for the check at open (here: the check switched off) that is
     damaged while the window runs: the search thread meets it, the window sets the file
     aside, rebuilds it off the GUI thread and searches the fresh one."""
-    from workaid.core import store
+    from workaid.core.content import store
 
     monkeypatch.setattr(store, "QUICK_CHECK_MAX_BYTES", 0)
     data = _filled(tmp_path)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
+from deskhelpers import Keyboard, desk_of, focused
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-from deskhelpers import Keyboard, desk_of, focused
 from uihelpers import CONTENT, result_ids
-from workaid.core.library import Library
+
+from workaid.core.content.library import Library
 
 K = Qt.Key
 INTERNAL = "Broadband down since Monday; threatens CEO complaint"
@@ -176,7 +176,7 @@ def test_the_desk_offers_a_team_on_contact_card_60(tmp_path, make_window, qtbot)
 # -- 16: an open card that changes during the call says so --------------------------------------
 def _publish_new_version(library, card_id: str, old: str, new: str, author: str, at: str):
     """A newer version of a card arriving as a sync does: through the store, with its pack history."""
-    from workaid.core.cards import parse_card
+    from workaid.core.content.cards import parse_card
 
     raw = (CONTENT / "fees" / f"{card_id}.md").read_text(encoding="utf-8").replace(old, new)
     assert raw != (CONTENT / "fees" / f"{card_id}.md").read_text(encoding="utf-8")

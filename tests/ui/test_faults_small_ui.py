@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from workaid.core.search import Result, Snippet
+from workaid.core.content.search import Result, Snippet
 from workaid.ui import boot
 from workaid.ui.models import ResultsModel
 
@@ -87,7 +87,7 @@ def test_result_list_shows_card_markup_as_text_and_highlights_only_matches(qtbot
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from workaid.core.search import Response
+    from workaid.core.content.search import Response
     from workaid.ui.delegate import ResultDelegate
 
     snippet = Snippet((("Type <script>alert(1)</script> & ", False), ("refund", True), (" <b>now</b>", False)))
@@ -115,7 +115,7 @@ def test_a_stale_search_stuck_in_a_long_query_is_interrupted_by_the_next_keystro
 
     from PySide6.QtCore import Qt as _Qt
 
-    from workaid.core import store
+    from workaid.core.content import store
     from workaid.ui import search_worker
     from workaid.ui.search_worker import SearchRequest, SearchWorker
 

@@ -6,10 +6,10 @@ import threading
 
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
-
 from uihelpers import CONTENT
-from workaid.core.library import Library
-from workaid.core.search import Response
+
+from workaid.core.content.library import Library
+from workaid.core.content.search import Response
 from workaid.ui import search_worker
 from workaid.ui.search_worker import SearchController
 from workaid.ui.tasks import Tasks

@@ -7,9 +7,9 @@ import textwrap
 import pytest
 from PySide6.QtCore import QByteArray, QUrl
 from PySide6.QtGui import QImage, QPixmap, QTextDocument
-
 from uihelpers import CONTENT, type_slowly
-from workaid.core.library import Library
+
+from workaid.core.content.library import Library
 from workaid.ui import card_view as card_view_module
 from workaid.ui.models import ResultsModel
 

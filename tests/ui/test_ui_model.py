@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from workaid.core.search import Response, Result, Snippet
+from workaid.core.content.search import Response, Result, Snippet
 from workaid.ui.models import ResultsModel
 
 

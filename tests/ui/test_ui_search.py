@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
 from uihelpers import result_ids, type_slowly
+
 from workaid.ui.models import ResultsModel
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from uihelpers import CONTENT, run_gui_probe
 
 import workaid
-from uihelpers import CONTENT, run_gui_probe
 from workaid.cli import _parser, _plain_gui_start
 from workaid.core import logs
-from workaid.core.library import Library
+from workaid.core.content.library import Library
 from workaid.ui.lazy import LazyQt
 from workaid.ui.models import ResultsModel
 
@@ -142,7 +142,7 @@ _PROBE = textwrap.dedent(
                     "visible": [x.objectName() for x in (w.search_box, w.kind_filter, w.results, w.splitter.widget(1), w.statusBar()) if x.isVisible()],
                     "status": w.status_label.text(),
                     "qt_namespace": "Qt" in vars(PySide6.QtCore),
-                    "deferred_loaded": loaded("workaid.ui.card_view", "workaid.ui.delegate", "workaid.ui.search_worker", "workaid.core.search", "logging.handlers"),
+                    "deferred_loaded": loaded("workaid.ui.card_view", "workaid.ui.delegate", "workaid.ui.search_worker", "workaid.core.content.search", "logging.handlers"),
                     "feature_hook": builtins.__import__ is getattr(builtins, "__feature_import__", None),
                     "threads": sorted(t.name for t in threading.enumerate()),
                 }

@@ -7,7 +7,8 @@ import shutil
 import threading
 
 from uihelpers import CONTENT
-from workaid.core import keys, pack
+
+from workaid.core.distribution import keys, pack
 
 
 def _share(tmp_path, monkeypatch, with_key: bool = True):

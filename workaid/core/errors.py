@@ -30,3 +30,10 @@ class SchemaTooNew(EnvironmentProblem):
 
 class ConfigError(WorkAidError):
     """The deployed configuration is wrong; the message names the file and the setting."""
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an error's message (its type when it has none): for sentences
+    that quote a cause inside a longer status line."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -23,8 +23,9 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from workaid.core import logs, paths
+from workaid.core.content.library import Library
+from workaid.core.distribution.refill import open_library
 from workaid.core.errors import EnvironmentProblem
-from workaid.core.library import Library
 from workaid.core.settings import Settings
 from workaid.ui import boot
 from workaid.ui.errors import ErrorReporter
@@ -156,7 +157,7 @@ def _open_library(data_dir: Path, bundled: Path | None) -> Library | None:
     """Open the content store; on an environment problem ask to retry (None: the user gave up)."""
     while True:
         try:
-            return Library(data_dir, bundled)
+            return open_library(data_dir, bundled)
         except EnvironmentProblem as e:
             from PySide6.QtWidgets import QMessageBox
 

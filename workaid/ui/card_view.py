@@ -18,8 +18,8 @@ from PySide6.QtCore import QByteArray, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from workaid.core import render
-from workaid.core.store import StoredCard
+from workaid.core.content import render
+from workaid.core.content.store import StoredCard
 from workaid.ui.models import human_date, kind_label
 
 log = logging.getLogger("workaid.ui.card")

@@ -45,8 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workaid.core.content.library import Library
+from workaid.core.distribution.refill import open_library
 from workaid.core.errors import ContentError, EnvironmentProblem
-from workaid.core.library import Library
 from workaid.core.settings import Settings
 from workaid.ui.lazy import LazyQt
 from workaid.ui.models import KIND_LABELS, ResultsModel
@@ -56,8 +57,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 
-    from workaid.core.library import Status
-    from workaid.core.search import Response
+    from workaid.core.content.library import Status
+    from workaid.core.content.search import Response
     from workaid.ui.card_view import CardView
     from workaid.ui.desk.desk import Desk
     from workaid.ui.search_worker import SearchController
@@ -453,7 +454,7 @@ class MainWindow(QMainWindow):
 
         def job():
             # Its own Library (own connection): the GUI thread's connection is never shared.
-            lib = Library(data_dir, bundled)
+            lib = open_library(data_dir, bundled)
             try:
                 return lib.load_bundled() if lib.needs_bundled_import() else None
             finally:
@@ -473,9 +474,9 @@ class MainWindow(QMainWindow):
         data_dir, bundled = self.library.data_dir, self.library.bundled
 
         def job():
-            from workaid.core.store import DamagedDatabase
+            from workaid.core.content.store import DamagedDatabase
 
-            lib = Library(data_dir, bundled)
+            lib = open_library(data_dir, bundled)
             try:
                 try:
                     lib.store.verify()
@@ -715,7 +716,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_sync_status(self) -> None:
         """Serial, publisher and last check, or exactly why the last check failed."""
-        from workaid.core.sync import sync_status
+        from workaid.core.distribution.sync import sync_status
 
         if not self.sync.configured:
             self.sync_label.hide()

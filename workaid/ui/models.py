@@ -1,19 +1,24 @@
 """Qt item models over core search responses. No search logic here: the model only
-exposes what workaid.core.search returned, under named roles."""
+exposes what workaid.core.content.search returned, under named roles."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+)
 
 from workaid.ui.lazy import LazyQt
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
-    from workaid.core.search import Response, Result
+    from workaid.core.content.search import Response, Result
 else:
     Qt = LazyQt(globals())  # the model is built before the first paint; see workaid.ui.lazy
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from workaid.core.content.search import Response, Searcher
+from workaid.core.content.store import DamagedDatabase, connect
 from workaid.core.errors import EnvironmentProblem
-from workaid.core.search import Response, Searcher
-from workaid.core.store import DamagedDatabase, connect
 
 log = logging.getLogger("workaid.ui.search")
 

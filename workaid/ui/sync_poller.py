@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workaid.core.config import POLL_DEFAULT
+from workaid.core.distribution.config import POLL_DEFAULT
 from workaid.core.errors import WorkAidError
 
 log = logging.getLogger("workaid.ui.sync")
@@ -24,10 +24,10 @@ NOT_CONFIGURED = "not-configured"
 
 def _poll(data_dir: Path, bundled: Path | None):
     """One poll, on a worker thread: (poll_seconds, SyncResult | NOT_CONFIGURED)."""
-    from workaid.core.config import load_config
-    from workaid.core.library import Library
-    from workaid.core.share import open_share
-    from workaid.core.sync import Syncer, trusted_keys
+    from workaid.core.content.library import Library
+    from workaid.core.distribution.config import load_config
+    from workaid.core.distribution.share import open_share
+    from workaid.core.distribution.sync import Syncer, trusted_keys
 
     config = load_config()
     if not config.share:

@@ -4,7 +4,7 @@ Ctrl+Shift+A opens it from anywhere. Each step shows its script (the "Say" part 
 script-abusive-first-warning, -final-warning, script-end-abusive-call, filled with
 what the rep typed this call by CallSession.say) with a field for each thing those
 words still need, right under them, and is time-stamped when given; the record copies
-out for the call log. The order is enforced by workaid.core.escalation_log.AbusiveCallRecord.
+out for the call log. The order is enforced by workaid.core.desk.abusive.AbusiveCallRecord.
 """
 
 from __future__ import annotations
@@ -13,14 +13,39 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QFrame, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workaid.core.desk import PROTOCOL_SCRIPTS, protocol_summary
-from workaid.core.escalation_log import AbusiveCallRecord, ProtocolError
-from workaid.core.scripts import SayText, field_help, placeholder_help, say_sections
-from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, key_hint, repolish
-from workaid.ui.desk.script_panel import PlaceholderEdit, labelled_field
+from workaid.core.desk.abusive import (
+    PROTOCOL_SCRIPTS,
+    AbusiveCallRecord,
+    ProtocolError,
+    protocol_summary,
+)
+from workaid.core.desk.scripts import (
+    SayText,
+    field_help,
+    placeholder_help,
+    say_sections,
+)
+from workaid.ui.desk.common import (
+    DeskPanel,
+    FlowLayout,
+    Message,
+    copy_to_clipboard,
+    key_hint,
+    repolish,
+)
 from workaid.ui.desk.models import ProtocolStepsModel
+from workaid.ui.desk.script_panel import PlaceholderEdit, labelled_field
 
 if TYPE_CHECKING:
     from workaid.ui.desk.desk import Desk

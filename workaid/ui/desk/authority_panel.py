@@ -2,7 +2,7 @@
 
 Answers as the rep types: within your discretion / needs a senior rep / escalate,
 the limit that decided it, and the most the rep may offer now. The rules are all in
-workaid.core.authority; this panel only collects the inputs and shows the Decision.
+workaid.core.desk.authority; this panel only collects the inputs and shows the Decision.
 """
 
 from __future__ import annotations
@@ -12,9 +12,17 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workaid.core.authority import (
+from workaid.core.desk.authority import (
     HISTORY,
     STANDARD_ROLES,
     AuthorityInputError,
@@ -26,8 +34,8 @@ from workaid.core.authority import (
     unit_symbol,
     verdict_label,
 )
-from workaid.core.changes import decision_words
-from workaid.core.desk import authority_summary
+from workaid.core.desk.changes import decision_words
+from workaid.core.desk.session import authority_summary
 from workaid.core.settings import Settings
 from workaid.ui.desk.common import DeskPanel, FlowLayout, labelled, set_tone
 

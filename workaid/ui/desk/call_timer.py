@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QWidget
 
-from workaid.core.calltimer import format_elapsed
-from workaid.core.desk import TIME_THRESHOLD_MINUTES, CallSession
+from workaid.core.desk.call_timer import format_elapsed
+from workaid.core.desk.session import TIME_THRESHOLD_MINUTES, CallSession
 from workaid.ui.desk.common import set_tone
 
 TICK_MS = 500  # twice a second, so the shown second never lags by more than half

@@ -4,7 +4,7 @@ Y / N answer, Backspace takes the last answer back, and the end shows the
 recommendation: the level, the reason, the team (for an expert or a supervisor),
 the script to say and what to do before transferring. Enter opens the script,
 ↑ / ↓ choose another team, Ctrl+H writes the hand-off note. The walk itself is
-workaid.core.checklist.Walk; the time-threshold question is answered by the call
+workaid.core.desk.checklist.Walk; the time-threshold question is answered by the call
 timer when it can be (CallSession.timer_answer).
 """
 
@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workaid.core.calltimer import format_elapsed
-from workaid.core.checklist import TIME_STEP, ChecklistError, Walk
-from workaid.core.desk import TIME_THRESHOLD_MINUTES, Plan, plan_for
+from workaid.core.desk.call_timer import format_elapsed
+from workaid.core.desk.checklist import TIME_STEP, ChecklistError, Walk
+from workaid.core.desk.routing import Plan, plan_for
+from workaid.core.desk.session import TIME_THRESHOLD_MINUTES
 from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, key_hint, set_tone
 from workaid.ui.desk.models import ContactsModel, TrailModel
 

@@ -7,9 +7,16 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workaid.core.desk import Contact
+from workaid.core.desk.routing import Contact
 from workaid.ui.desk.common import DeskPanel, Message, copy_to_clipboard, set_tone
 
 if TYPE_CHECKING:

@@ -43,8 +43,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workaid.core.changes import CardChange, compare
-from workaid.core.desk import CHECKLIST_CARD, PROTOCOL_CARD, CallSession, Contact, hint_words, rank_contacts
+from workaid.core.desk.abusive import PROTOCOL_CARD
+from workaid.core.desk.changes import CardChange, compare
+from workaid.core.desk.routing import CHECKLIST_CARD, Contact, hint_words, rank_contacts
+from workaid.core.desk.session import CallSession
 from workaid.core.errors import EnvironmentProblem
 from workaid.ui.desk.call_timer import CallTimerButton
 from workaid.ui.desk.common import DeskPanel, desk_stylesheet

@@ -5,8 +5,8 @@ cards opened since the call timer started, what was tried (the authority check,
 the protocol, the checklist), and what the rep already typed into a script (the
 issue, the case reference, the callback time). The rep adds the summary and the
 callback time in their own words ("tomorrow 10:00"); the time is read by
-workaid.core.hours.parse_when and checked against the team's hours, and anything
-missing is listed (workaid.core.handoff.problems) before the note is copied.
+workaid.core.content.hours.parse_when and checked against the team's hours, and anything
+missing is listed (workaid.core.desk.handoff.problems) before the note is copied.
 Ctrl+Shift+C copies the note, Ctrl+Enter logs the escalation (no customer details).
 """
 
@@ -35,10 +35,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workaid.core.escalation_log import EscalationEntry
-from workaid.core.handoff import LEVEL_NAMES, HandoffNote, problems, render
-from workaid.core.hours import WhenError, check_callback, parse_when
-from workaid.ui.desk.common import FlowLayout, Message, copy_to_clipboard, desk_stylesheet, present, set_tone
+from workaid.core.content.hours import WhenError, check_callback, parse_when
+from workaid.core.desk.escalation_log import EscalationEntry
+from workaid.core.desk.handoff import LEVEL_NAMES, HandoffNote, problems, render
+from workaid.ui.desk.common import (
+    FlowLayout,
+    Message,
+    copy_to_clipboard,
+    desk_stylesheet,
+    present,
+    set_tone,
+)
 from workaid.ui.desk.log_service import describe_error
 from workaid.ui.desk.models import ConsultedCardsModel, ContactsModel
 
@@ -413,7 +420,7 @@ class HandoffDialog(QDialog):
             set_tone(self.callback_check, "error")
             self.callback_check.setText(error)
         elif when is not None:
-            from workaid.core.handoff import format_time
+            from workaid.core.desk.handoff import format_time
 
             warning = check_callback(hours.hours, hours.tz, when, hours.team) if hours is not None else None
             if warning:

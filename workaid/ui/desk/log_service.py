@@ -1,6 +1,6 @@
 """The escalation log off the GUI thread.
 
-The log is its own SQLite file in the user's data dir (workaid.core.escalation_log);
+The log is its own SQLite file in the user's data dir (workaid.core.desk.escalation_log);
 it is opened, written, counted and exported on one worker thread, one job at a
 time, and the results come back to the GUI thread by signal (workaid.ui.tasks).
 """
@@ -14,7 +14,13 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from workaid.core.escalation_log import EscalationEntry, EscalationLog, default_path, start_of_day, start_of_week
+from workaid.core.desk.escalation_log import (
+    EscalationEntry,
+    EscalationLog,
+    default_path,
+    start_of_day,
+    start_of_week,
+)
 from workaid.ui.tasks import Tasks
 
 log = logging.getLogger("workaid.ui.desk.log")

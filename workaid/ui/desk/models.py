@@ -6,12 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Iterable
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
-from workaid.core.checklist import TrailEntry
-from workaid.core.desk import Contact
-from workaid.core.escalation_log import STEP_LABELS, ProtocolStep
-from workaid.core.handoff import LEVEL_NAMES, ConsultedCard
+from workaid.core.desk.abusive import STEP_LABELS, ProtocolStep
+from workaid.core.desk.checklist import TrailEntry
+from workaid.core.desk.handoff import LEVEL_NAMES, ConsultedCard
+from workaid.core.desk.routing import Contact
 
 _ROOT = QModelIndex()
 _USER = int(Qt.ItemDataRole.UserRole)

@@ -15,11 +15,35 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
-from workaid.core.cards import placeholders_in
-from workaid.core.scripts import CUSTOMER_ISSUE, Section, field_help, fill, fill_for_copy, placeholder_help, say_sections, speakable
-from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, copy_to_clipboard, preview_html, repolish
+from workaid.core.content.cards import placeholders_in
+from workaid.core.desk.scripts import (
+    CUSTOMER_ISSUE,
+    Section,
+    field_help,
+    fill,
+    fill_for_copy,
+    placeholder_help,
+    say_sections,
+    speakable,
+)
+from workaid.ui.desk.common import (
+    DeskPanel,
+    FlowLayout,
+    Message,
+    copy_to_clipboard,
+    preview_html,
+    repolish,
+)
 
 if TYPE_CHECKING:
     from workaid.ui.desk.desk import Desk

@@ -12,7 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from workaid.core.authority import AuthorityInputError, Discretion, RoleLimit, money, verdict_label
+from workaid.core.desk.authority import (
+    AuthorityInputError,
+    Discretion,
+    RoleLimit,
+    money,
+    verdict_label,
+)
 
 _TEXT_CHANGED = "text changed"
 

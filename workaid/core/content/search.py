@@ -25,8 +25,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from workaid.core.store import DamagedDatabase, folded_doc, is_damage
-from workaid.core.text import clean, fold, has_cjk, words
+from workaid.core.content.store import DamagedDatabase, folded_doc, is_damage
+from workaid.core.content.text import clean, fold, has_cjk, words
 
 log = logging.getLogger("workaid.search")
 

@@ -19,11 +19,23 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from workaid.core.content.library import Library
+from workaid.core.distribution.pack import (
+    PackError,
+    apply_delta,
+    manifest_bytes,
+    parse_manifest,
+    parse_pointer,
+)
+from workaid.core.distribution.share import (
+    MAX_MANIFEST_BYTES,
+    MAX_POINTER_BYTES,
+    POINTER,
+    ShareSource,
+    object_name,
+)
 from workaid.core.errors import EnvironmentProblem, WorkAidError
 from workaid.core.fileio import atomic_write
-from workaid.core.library import Library
-from workaid.core.pack import PackError, apply_delta, manifest_bytes, parse_manifest, parse_pointer
-from workaid.core.share import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, POINTER, ShareSource, object_name
 
 log = logging.getLogger("workaid.sync")
 
@@ -154,7 +166,7 @@ class Syncer:
         if not live:
             raise PackError("the pack lists no live cards; keeping the current content")
 
-        from workaid.core.cards import parse_card
+        from workaid.core.content.cards import parse_card
 
         have = store.card_hashes()
         needed = [(cid, ver) for cid, ver in sorted(live.items())
@@ -271,6 +283,6 @@ class Syncer:
 
 
 def trusted_keys(specs: list[str] | tuple[str, ...]) -> list:
-    from workaid.core import keys
+    from workaid.core.distribution import keys
 
     return [keys.load_public_key(s) for s in specs]

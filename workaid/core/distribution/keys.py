@@ -22,7 +22,10 @@ from workaid.core.errors import EnvironmentProblem
 from workaid.core.fileio import atomic_write
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
     PrivateKey = Ed25519PrivateKey
     PublicKey = Ed25519PublicKey

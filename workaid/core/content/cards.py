@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from workaid.core.text import fold
+from workaid.core.content.text import fold
 
 log = logging.getLogger("workaid.cards")
 
@@ -831,7 +831,7 @@ def _check_contact(fields: dict, body: str, bad, body_line: int = 1) -> None:
         bad(("direct",) if "direct" in fields else (), "a contact needs 'direct': a number or address to reach them")
     hours = fields.get("hours")
     if hours is not None:
-        from workaid.core.hours import HoursError, parse_hours
+        from workaid.core.content.hours import HoursError, parse_hours
 
         try:
             parse_hours(hours)  # the same parser the callback check uses, so every part is checked

@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from workaid.core.cards import PLACEHOLDER_RE
+from workaid.core.content.cards import PLACEHOLDER_RE
 
 MARK_CLASS = "missing-placeholder"
 
@@ -118,7 +118,12 @@ def _nonce(body: str) -> str:
 def _render(markdown_text: str, nonce: str, inserts: list[str]) -> str:
     import nh3
 
-    from workaid.core.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, to_html
+    from workaid.core.content.render import (
+        ALLOWED_ATTRIBUTES,
+        ALLOWED_TAGS,
+        URL_SCHEMES,
+        to_html,
+    )
 
     rendered = to_html(markdown_text)
     rendered = re.sub(rf"{nonce}x(\d+)x", lambda m: inserts[int(m.group(1))], rendered)
@@ -294,7 +299,7 @@ def fill_for_copy(markdown_text: str, values: Mapping[str, Any] | None = None) -
 
     The marks are taken out of the script before filling, so the values stay exactly
     as typed (a name with an asterisk keeps it)."""
-    from workaid.core.render import plain_text
+    from workaid.core.content.render import plain_text
 
     rich = fill(markdown_text, values)
     plain = fill(plain_text(markdown_text if isinstance(markdown_text, str) else ""), values)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from workaid.core.distribution.keys import is_key_string
 from workaid.core.errors import ConfigError, EnvironmentProblem
-from workaid.core.keys import is_key_string
 
 APP_NAME = "WorkAid"
 CONFIG_NAME = "workaid.toml"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from workaid.core.hours import ContactHours, HoursError, check_callback
+from workaid.core.content.hours import ContactHours, HoursError, check_callback
 
 LEVEL_NAMES = {1: "handled by the rep", 2: "expert (product/technical)", 3: "supervisor/manager"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -19,14 +19,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
+from workaid.core.content.text import fold
 from workaid.core.errors import EnvironmentProblem
-from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, environment_problem, version_of, write
-from workaid.core.text import fold
+from workaid.core.schema import (
+    BUSY_TIMEOUT_S,
+    ensure_current,
+    environment_problem,
+    version_of,
+    write,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from workaid.core.cards import Card
+    from workaid.core.content.cards import Card
 
 log = logging.getLogger("workaid.store")
 
@@ -605,7 +611,7 @@ def _stored(row: tuple) -> StoredCard:
 
 
 def _card_row(card: Card, version: int, now: str) -> dict[str, Any]:
-    from workaid.core.render import plain_text
+    from workaid.core.content.render import plain_text
 
     plain = plain_text(card.body)
     if card.summary:

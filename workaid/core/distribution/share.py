@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import errno
-import queue
-import threading
 import logging
 import os
+import queue
 import re
+import threading
 from pathlib import Path
 from typing import Protocol
 

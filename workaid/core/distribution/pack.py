@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workaid.core import keys
-from workaid.core.errors import WorkAidError
-from workaid.core.fileio import atomic_write, is_temp_name
-from workaid.core.share import (
+from workaid.core.distribution import keys
+from workaid.core.distribution.share import (
     MAX_MANIFEST_BYTES,
     MAX_POINTER_BYTES,
     POINTER,
@@ -42,6 +40,8 @@ from workaid.core.share import (
     manifest_name,
     object_name,
 )
+from workaid.core.errors import WorkAidError
+from workaid.core.fileio import atomic_write, is_temp_name
 
 log = logging.getLogger("workaid.pack")
 
@@ -213,7 +213,7 @@ class Manifest:
 
 def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
     """Check a manifest's hash (against the pointer) and every field; reject it whole on any fault."""
-    from workaid.core.cards import ID_RE, MAX_CARD_BYTES, id_key
+    from workaid.core.content.cards import ID_RE, MAX_CARD_BYTES, id_key
 
     if pointer is not None:
         if len(raw) != pointer.manifest_size or hashlib.sha256(raw).hexdigest() != pointer.manifest_sha256:
@@ -569,7 +569,7 @@ def publish(
     current pack does not verify), EnvironmentProblem (the share did not answer
     within `timeout` seconds).
     """
-    from workaid.core.cards import Problem, load_folder, parse_card
+    from workaid.core.content.cards import Problem, load_folder, parse_card
     from workaid.core.errors import ContentError
 
     source, share = Path(source), Path(share)
@@ -751,7 +751,7 @@ def check_out(share: Path, dest: Path, trusted: list, force: bool = False, timeo
     (UnpublishedEdits), or with `force` moved to a backup folder beside `dest` first.
     Nothing is lost either way.
     """
-    from workaid.core.cards import MAX_CARD_BYTES
+    from workaid.core.content.cards import MAX_CARD_BYTES
 
     share, dest = Path(share), Path(dest)
     if not trusted:

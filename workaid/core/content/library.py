@@ -6,14 +6,20 @@ import datetime as dt
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from workaid.core import paths
-from workaid.core.errors import ContentError, WorkAidError
-from workaid.core.store import DB_NAME, DamagedDatabase, ImportReport, Store, StoredCard
+from workaid.core.content.store import (
+    DB_NAME,
+    DamagedDatabase,
+    ImportReport,
+    Store,
+    StoredCard,
+)
+from workaid.core.errors import ContentError, WorkAidError, first_line
 
 if TYPE_CHECKING:
-    from workaid.core.search import Response, Searcher
+    from workaid.core.content.search import Response, Searcher
 
 log = logging.getLogger("workaid.library")
 
@@ -70,7 +76,7 @@ def folder_fingerprint(folder: Path) -> str:
     """A hash of every card file's name and bytes: changes exactly when content does."""
     import hashlib  # lazy: ~2.5 ms (OpenSSL), needed only when content is checked or imported
 
-    from workaid.core.cards import MAX_CARD_BYTES, iter_card_files
+    from workaid.core.content.cards import MAX_CARD_BYTES, iter_card_files
 
     h = hashlib.sha256()
     for path in iter_card_files(folder):
@@ -83,10 +89,22 @@ def folder_fingerprint(folder: Path) -> str:
     return h.hexdigest()
 
 
+# Fills a fresh store after damage from somewhere newer than the bundled pack: returns
+# how it did ("rebuilt from ...") and what changed, None when it has nowhere to look, or
+# raises WorkAidError saying why it could not (the bundled pack is used then).
+Refill = Callable[["Library"], "tuple[str, ImportReport] | None"]
+
+
 class Library:
-    def __init__(self, data_dir: Path | str, bundled: Path | None = None) -> None:
+    """A desk's content: the local database, its search, the bundled pack, and what
+    happens after the database is found damaged. Where newer content comes from is
+    not this wing's business: `refill` is given by whoever knows (see
+    distribution.refill.open_library)."""
+
+    def __init__(self, data_dir: Path | str, bundled: Path | None = None, refill: Refill | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.bundled = bundled or paths.bundled_content_dir()
+        self.refill = refill
         self.store = Store(self.data_dir / DB_NAME)
         self._searcher: Searcher | None = None
         self._searcher_lock = threading.Lock()
@@ -98,7 +116,7 @@ class Library:
         A new one once the store started a fresh database (Store.set_aside)."""
         with self._searcher_lock:
             if self._searcher is None or self._searcher.conn is not self.store.conn:
-                from workaid.core.search import Searcher
+                from workaid.core.content.search import Searcher
 
                 self._searcher = Searcher(self.store.conn)
             return self._searcher
@@ -130,29 +148,22 @@ class Library:
         return bool(meta.get("damaged_at")) and not meta.get("rebuilt_from")
 
     def rebuild(self) -> ImportReport:
-        """Fill a fresh store after damage from the newest content it can verify: the
-        configured share (a full sync), else the bundled pack. A desk with a share that
-        cannot be read now gets the bundled pack so the rep has cards, and the status
-        (damage_note) says so until a sync succeeds: never silently older content."""
-        from workaid.core.config import load_config
-
-        why, share = "", None
-        try:
-            config = load_config()
-            share = config.share
-        except WorkAidError as e:
-            why = f"the configuration cannot be read: {e}"
-        if share:
-            from workaid.core.share import open_share
-            from workaid.core.sync import Syncer, trusted_keys
-
+        """Fill a fresh store after damage from the newest content it can verify: what
+        `refill` brings (a desk's full sync from its share), else the bundled pack. A
+        desk whose share cannot be read now gets the bundled pack so the rep has cards,
+        and the status (damage_note) says so until a sync succeeds: never silently older
+        content."""
+        why = ""
+        if self.refill is not None:
             try:
-                result = Syncer(self, open_share(share), trusted_keys(config.trusted_keys)).sync_once()
+                refilled = self.refill(self)
             except WorkAidError as e:
-                why = f"the shared folder {share} is unreachable: {_first_line(e)}"
+                why = first_line(e)
             else:
-                self._rebuilt(f"rebuilt from the shared folder {share} (serial {result.serial})")
-                return ImportReport(result.added, result.updated, result.removed, 0)
+                if refilled is not None:
+                    how, report = refilled
+                    self._rebuilt(how)
+                    return report
         report = self.import_folder(self.bundled, source_label=BUNDLED)
         self._rebuilt("rebuilt from the bundled pack" + (f" because {why}" if why else ""))
         return report
@@ -164,7 +175,10 @@ class Library:
 
     def import_folder(self, folder: Path | str, source_label: str | None = None) -> ImportReport:
         """Validate every card first; load all of them in one transaction, or none."""
-        from workaid.core.cards import Problem, load_folder  # parsing (and YAML) only when importing
+        from workaid.core.content.cards import (  # parsing (and YAML) only when importing
+            Problem,
+            load_folder,
+        )
 
         folder = Path(folder)
         result = load_folder(folder)
@@ -207,8 +221,3 @@ class Library:
     def cards_of_kind(self, kind: str) -> list[StoredCard]:
         """Every card of one kind (all contacts, say), never capped like a search."""
         return self.store.cards_of_kind(kind)
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
