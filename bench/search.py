@@ -36,7 +36,7 @@ from workaid.core.perf import settle_after_startup  # noqa: E402
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def line(name: str, ms: list[float]) -> str:
@@ -77,7 +77,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folder", type=Path, help="measure on this folder instead of a generated one")
     ap.add_argument("--cards", type=int, default=20000)
-    ap.add_argument("--scan-samples", type=int, default=12, help="keystrokes timed for the folder scan (each reads the whole folder)")
+    ap.add_argument(
+        "--scan-samples",
+        type=int,
+        default=12,
+        help="keystrokes timed for the folder scan (each reads the whole folder)",
+    )
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="workaid-bench-"))
@@ -93,7 +98,9 @@ def main() -> None:
         t = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "workaid", "--data-dir", str(data), "import", str(folder)],
-            cwd=ROOT, capture_output=True, text=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
         elapsed = time.perf_counter() - t
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -101,7 +108,9 @@ def main() -> None:
             print(proc.stdout, proc.stderr)
             raise SystemExit("import failed")
         db_mb = (data / "content.db").stat().st_size / 1e6
-        print(f"import: {elapsed:.1f} s (target <= 15 s), peak RSS {max(peak, before) / 1024:.0f} MB, database {db_mb:.0f} MB")
+        print(
+            f"import: {elapsed:.1f} s (target <= 15 s), peak RSS {max(peak, before) / 1024:.0f} MB, database {db_mb:.0f} MB"
+        )
         print(f"  {proc.stdout.strip().splitlines()[-1]}")
 
         lib = Library(data)
@@ -131,14 +140,18 @@ def main() -> None:
             scan_folder(folder, k)
             scan.append((time.perf_counter() - t) * 1000)
 
-        print(f"\nsearch, {len(QUERIES)} queries typed from the first character: {len(keys)} keystrokes over {n_cards:,} cards")
+        print(
+            f"\nsearch, {len(QUERIES)} queries typed from the first character: {len(keys)} keystrokes over {n_cards:,} cards"
+        )
         print(line("ours", ours) + "   (target p95 <= 10 ms)")
         print(line("bare", bare))
         print(line("scan", scan) + "   (sampled keystrokes)")
-        worst = sorted(zip(ours, keys), reverse=True)[:5]
+        worst = sorted(zip(ours, keys, strict=False), reverse=True)[:5]
         print("  slowest of ours: " + ", ".join(f"{k!r} {ms:.1f} ms" for ms, k in worst))
-        print(f"\nratios: bare/ours p50 {pct(bare, 50) / pct(ours, 50):.1f}x, p95 {pct(bare, 95) / pct(ours, 95):.1f}x; "
-              f"scan/ours p50 {pct(scan, 50) / pct(ours, 50):.0f}x, p95 {pct(scan, 95) / pct(ours, 95):.0f}x (target >= 20x)")
+        print(
+            f"\nratios: bare/ours p50 {pct(bare, 50) / pct(ours, 50):.1f}x, p95 {pct(bare, 95) / pct(ours, 95):.1f}x; "
+            f"scan/ours p50 {pct(scan, 50) / pct(ours, 50):.0f}x, p95 {pct(scan, 95) / pct(ours, 95):.0f}x (target >= 20x)"
+        )
         lib.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

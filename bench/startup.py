@@ -80,19 +80,25 @@ class _WhenQtWidgetsLoads:
 _sys.meta_path.insert(0, _WhenQtWidgetsLoads())
 """
 
-BARE = _QUIT_ON_PAINT + r"""
+BARE = (
+    _QUIT_ON_PAINT
+    + r"""
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.resize(1280, 800); w.setWindowTitle("bare"); w.show()
 QApplication.exec()
 """
+)
 
-OURS = _QUIT_ON_PAINT + r"""
+OURS = (
+    _QUIT_ON_PAINT
+    + r"""
 import sys
 from workaid.cli import main
 sys.exit(main(["--data-dir", sys.argv[1], "gui"]))
 """
+)
 
 
 def child_env() -> dict[str, str]:
@@ -107,7 +113,14 @@ def child_env() -> dict[str, str]:
 def time_child(code: str, *args: str) -> float:
     env = child_env()
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - t
     proc.wait(timeout=30)
@@ -121,7 +134,9 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path)
     ap.add_argument("--cards", type=int, default=20000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--probe", choices=("window", "app"), default="window", help="how the child notices its first paint (see above)")
+    ap.add_argument(
+        "--probe", choices=("window", "app"), default="window", help="how the child notices its first paint (see above)"
+    )
     args = ap.parse_args()
     os.environ["STARTUP_PROBE"] = args.probe
 
@@ -133,7 +148,12 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="workaid-startup-"))
         folder, data = work / "cards", work / "data"
         generate(folder, args.cards)
-        subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(data), "import", str(folder)], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "workaid", "--data-dir", str(data), "import", str(folder)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     try:
         db = data / "content.db"
         cards = "?"
@@ -141,7 +161,12 @@ def main() -> None:
             import sqlite3
 
             cards = f"{sqlite3.connect(db).execute('SELECT COUNT(*) FROM cards').fetchone()[0]:,}"
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "workaid")], env=child_env(), check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(ROOT / "workaid")],
+            env=child_env(),
+            check=True,
+            capture_output=True,
+        )
         time_child(OURS, str(data))  # first run warms the page cache
         time_child(BARE)
         bare, ours = [], []
@@ -149,7 +174,9 @@ def main() -> None:
             bare.append(time_child(BARE))
             ours.append(time_child(OURS, str(data)))
         mb, mo = statistics.median(bare), statistics.median(ours)
-        print(f"start-up to first paint, offscreen, median of {args.runs} (database: {cards} cards; probe: {args.probe})")
+        print(
+            f"start-up to first paint, offscreen, median of {args.runs} (database: {cards} cards; probe: {args.probe})"
+        )
         print(f"  bare PySide6 window  {mb:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in bare)})")
         print(f"  WorkAid              {mo:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in ours)})")
         print(f"  ours adds {mo - mb:.0f} ms = {100 * (mo - mb) / mb:.0f}% over the bare window (target <= 30%)")

@@ -71,7 +71,9 @@ def main() -> None:
         t = time.perf_counter()
         full = syncer.sync_once()
         first_sync = time.perf_counter() - t
-        print(f"first full sync:   {first_sync:6.2f} s   (target <= 20 s)  read {mb(full.bytes_read)} in {full.reads:,} reads")
+        print(
+            f"first full sync:   {first_sync:6.2f} s   (target <= 20 s)  read {mb(full.bytes_read)} in {full.reads:,} reads"
+        )
 
         polls, poll_bytes = [], 0
         for _ in range(args.polls):
@@ -80,30 +82,42 @@ def main() -> None:
             polls.append((time.perf_counter() - t) * 1000)
             poll_bytes = res.bytes_read
         naive_t, naive_b = naive_poll(share)
-        print(f"no-change poll:    {statistics.median(polls):6.2f} ms median, p95 {sorted(polls)[int(len(polls) * .95)]:.2f} ms "
-              f"(target <= 20 ms)  read {mb(poll_bytes)}")
-        print(f"  naive poll (re-read the share): {naive_t * 1000:8.0f} ms, read {mb(naive_b)}  "
-              f"-> ours reads {naive_b / max(poll_bytes, 1):,.0f}x fewer bytes, {naive_t * 1000 / statistics.median(polls):,.0f}x faster")
+        print(
+            f"no-change poll:    {statistics.median(polls):6.2f} ms median, p95 {sorted(polls)[int(len(polls) * 0.95)]:.2f} ms "
+            f"(target <= 20 ms)  read {mb(poll_bytes)}"
+        )
+        print(
+            f"  naive poll (re-read the share): {naive_t * 1000:8.0f} ms, read {mb(naive_b)}  "
+            f"-> ours reads {naive_b / max(poll_bytes, 1):,.0f}x fewer bytes, {naive_t * 1000 / statistics.median(polls):,.0f}x faster"
+        )
 
         # A content owner edits 100 cards.
-        files = sorted(src.rglob("*.md"))[:: max(1, len(list(src.rglob('*.md'))) // 100)][:100]
+        files = sorted(src.rglob("*.md"))[:: max(1, len(list(src.rglob("*.md"))) // 100)][:100]
         for f in files:
             f.write_text(f.read_text(encoding="utf-8") + "\nUpdated paragraph for this bench.\n", encoding="utf-8")
         t = time.perf_counter()
         r = pack.publish(src, share, key, note="100 edits", author="bench")
         delta_publish = time.perf_counter() - t
-        print(f"publish 100 changed cards: {delta_publish:6.2f} s (target <= 1 s), serial {r.serial}, {len(r.changed)} changed")
+        print(
+            f"publish 100 changed cards: {delta_publish:6.2f} s (target <= 1 s), serial {r.serial}, {len(r.changed)} changed"
+        )
         t = time.perf_counter()
         delta = syncer.sync_once()
         delta_sync = time.perf_counter() - t
-        print(f"desk sync of it:   {delta_sync:6.2f} s   (target <= 1 s)  read {mb(delta.bytes_read)} in {delta.reads} reads, "
-              f"{delta.objects_fetched} objects fetched")
+        print(
+            f"desk sync of it:   {delta_sync:6.2f} s   (target <= 1 s)  read {mb(delta.bytes_read)} in {delta.reads} reads, "
+            f"{delta.objects_fetched} objects fetched"
+        )
         manifest_size = (share / f"manifests/{r.serial}.json").stat().st_size
         naive_t, naive_b = naive_poll(share)
-        print(f"  for scale: whole manifest {mb(manifest_size)}; naive delta (re-read the share) {naive_t:.2f} s, {mb(naive_b)} "
-              f"-> ours reads {naive_b / max(delta.bytes_read, 1):,.0f}x fewer bytes")
-        print(f"  5,000 desks x this change: ours {mb(5000 * delta.bytes_read)} from the share; "
-              f"whole-manifest desks {mb(5000 * (manifest_size + delta.bytes_read))}; naive {mb(5000 * naive_b)}")
+        print(
+            f"  for scale: whole manifest {mb(manifest_size)}; naive delta (re-read the share) {naive_t:.2f} s, {mb(naive_b)} "
+            f"-> ours reads {naive_b / max(delta.bytes_read, 1):,.0f}x fewer bytes"
+        )
+        print(
+            f"  5,000 desks x this change: ours {mb(5000 * delta.bytes_read)} from the share; "
+            f"whole-manifest desks {mb(5000 * (manifest_size + delta.bytes_read))}; naive {mb(5000 * naive_b)}"
+        )
         desk.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -25,10 +25,20 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
-    p = argparse.ArgumentParser(prog="workaid", description="Guideline cards, discretion limits and escalation help for contact-centre reps.")
+    p = argparse.ArgumentParser(
+        prog="workaid", description="Guideline cards, discretion limits and escalation help for contact-centre reps."
+    )
     p.add_argument("--version", action="version", version=f"workaid {__version__}")
-    p.add_argument("--data-dir", metavar="DIR", help="where the local database, preferences and logs live (default: $WORKAID_DATA_DIR or the per-user data folder)")
-    p.add_argument("--config", metavar="FILE", help="a configuration file to use instead of the per-user one (also: $WORKAID_CONFIG)")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the local database, preferences and logs live (default: $WORKAID_DATA_DIR or the per-user data folder)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a configuration file to use instead of the per-user one (also: $WORKAID_CONFIG)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the window (the default)")
@@ -55,24 +65,44 @@ def _parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser("keygen", help="make an Ed25519 publisher key pair (publisher.key, publisher.pub)")
     k.add_argument("--out", type=Path, required=True, metavar="DIR")
-    k.add_argument("--passphrase", action="store_true", help="protect the private key with a passphrase (asked for, or $WORKAID_KEY_PASSPHRASE)")
+    k.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="protect the private key with a passphrase (asked for, or $WORKAID_KEY_PASSPHRASE)",
+    )
 
     pb = sub.add_parser("publish", help="validate a source folder and publish what changed to the shared folder")
     pb.add_argument("source", type=Path)
     pb.add_argument("share", type=Path)
     pb.add_argument("--key", type=Path, required=True, help="the publisher's private key file")
     pb.add_argument("--note", default="", help="why: shown in every card's history")
-    pb.add_argument("--author", help="who publishes (default: the 'author' setting in workaid.toml, else your login name)")
+    pb.add_argument(
+        "--author", help="who publishes (default: the 'author' setting in workaid.toml, else your login name)"
+    )
 
     co = sub.add_parser("checkout", help="copy the shared folder's current cards into a folder to edit")
     co.add_argument("share", type=Path)
     co.add_argument("dest", type=Path)
-    co.add_argument("--trusted-key", action="append", metavar="KEY", help="the publisher's public key file (publisher.pub) or key text (default: trusted_keys from the configuration)")
-    co.add_argument("--force", action="store_true", help="overwrite unpublished edits in DEST after copying them to a backup folder beside it")
+    co.add_argument(
+        "--trusted-key",
+        action="append",
+        metavar="KEY",
+        help="the publisher's public key file (publisher.pub) or key text (default: trusted_keys from the configuration)",
+    )
+    co.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite unpublished edits in DEST after copying them to a backup folder beside it",
+    )
 
     sy = sub.add_parser("sync", help="check the shared folder once and apply a new verified pack")
     sy.add_argument("--share", help="the shared folder (default: from the configuration)")
-    sy.add_argument("--trusted-key", action="append", metavar="KEY", help="a trusted public key file or key text (default: from the configuration)")
+    sy.add_argument(
+        "--trusted-key",
+        action="append",
+        metavar="KEY",
+        help="a trusted public key file or key text (default: from the configuration)",
+    )
 
     sub.add_parser("config", help="print the effective configuration and where each value came from")
 
@@ -137,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run_command(command, args, data_dir)
     except BrokenPipeError:
         return _output_closed()
-    except BaseException as e:  # noqa: BLE001 - mapped to an exit code or re-raised below
+    except BaseException as e:
         code = _exit_code_for(e, data_dir)
         if code is None:
             raise
@@ -172,7 +202,9 @@ def _setup_logging(data_dir: Path) -> None:
     try:
         logs.setup(data_dir)
     except OSError as e:
-        print(f"workaid: not keeping a log: cannot write {logs.log_file(data_dir)} ({e.strerror or e}).", file=sys.stderr)
+        print(
+            f"workaid: not keeping a log: cannot write {logs.log_file(data_dir)} ({e.strerror or e}).", file=sys.stderr
+        )
 
 
 def _output_closed() -> int:
@@ -212,7 +244,10 @@ def _exit_code_for(e: BaseException, data_dir: Path) -> int | None:
         where = Path(e.filename) if e.filename else None
         if e.errno in (errno.ENOSPC, errno.EDQUOT):
             folder = (where.parent if where and not where.is_dir() else where) or data_dir
-            print(f"workaid: the disk holding {folder} is full; nothing was changed. Free some space there and try again.", file=sys.stderr)
+            print(
+                f"workaid: the disk holding {folder} is full; nothing was changed. Free some space there and try again.",
+                file=sys.stderr,
+            )
         else:
             print(f"workaid: {e.strerror or e}: {where or data_dir}. Check the disk and try again.", file=sys.stderr)
         return EXIT_ENVIRONMENT
@@ -229,7 +264,9 @@ def _library(data_dir: Path):
         if lib.store.count() == 0:
             from workaid.core.errors import EnvironmentProblem
 
-            raise EnvironmentProblem(f"The content database in {data_dir} is empty and that folder is read-only for this user.")
+            raise EnvironmentProblem(
+                f"The content database in {data_dir} is empty and that folder is read-only for this user."
+            )
         return lib
     if lib.needs_bundled_import() or lib.rebuild_pending():
         lib.load_bundled()
@@ -305,9 +342,12 @@ def _import(args, data_dir: Path) -> int:
     if share:
         # The next sync would see the share's pointer unchanged and say "Up to date"
         # while the desk holds only the imported cards: refuse instead of diverging.
-        print(f"workaid: this desk syncs from {share}; a local import would be replaced by nothing and hide the "
-              f"share's cards. Use `workaid check {args.folder}` to validate the folder, publish it to the share, "
-              "or unset 'share' in workaid.toml to run this desk on local cards. Nothing was loaded.", file=sys.stderr)
+        print(
+            f"workaid: this desk syncs from {share}; a local import would be replaced by nothing and hide the "
+            f"share's cards. Use `workaid check {args.folder}` to validate the folder, publish it to the share, "
+            "or unset 'share' in workaid.toml to run this desk on local cards. Nothing was loaded.",
+            file=sys.stderr,
+        )
         return EXIT_REJECTED
     lib = Library(data_dir)
     try:
@@ -315,7 +355,10 @@ def _import(args, data_dir: Path) -> int:
     except ContentError as e:
         _print_problems(args.folder, e.problems)
         _print_skipped(args.folder)
-        print(f"Nothing was loaded: {len(e.problems)} problem(s) in {args.folder}. Fix them and import again.", file=sys.stderr)
+        print(
+            f"Nothing was loaded: {len(e.problems)} problem(s) in {args.folder}. Fix them and import again.",
+            file=sys.stderr,
+        )
         return EXIT_REJECTED
     _print_skipped(args.folder)
     print(
@@ -330,8 +373,10 @@ def _show(args, data_dir: Path) -> int:
     if card is None:
         print(f"workaid: no card with id '{args.card_id}'", file=sys.stderr)
         return EXIT_REJECTED
-    print(f"# {card.title}\n\nkind: {card.kind}   tags: {', '.join(card.tags) or '-'}   owner: {card.owner or '-'}   "
-          f"review by: {card.review_by or '-'}{'  (STALE)' if card.is_stale() else ''}\n")
+    print(
+        f"# {card.title}\n\nkind: {card.kind}   tags: {', '.join(card.tags) or '-'}   owner: {card.owner or '-'}   "
+        f"review by: {card.review_by or '-'}{'  (STALE)' if card.is_stale() else ''}\n"
+    )
     print(card.body.strip())
     return EXIT_OK
 
@@ -376,7 +421,9 @@ def _keygen(args, data_dir: Path) -> int:
         return EXIT_USAGE
     key_path, pub_path = keys.generate(args.out, passphrase)
     pub = keys.load_public_key(str(pub_path))
-    print(f"Private key: {key_path} (keep it secret; owner-only permissions{', passphrase-protected' if passphrase else ''})")
+    print(
+        f"Private key: {key_path} (keep it secret; owner-only permissions{', passphrase-protected' if passphrase else ''})"
+    )
     print(f"Public key:  {pub_path}  id {keys.key_id(pub)}")
     print(f"Give IT the public key file, or this line for trusted_keys:\n  {keys.public_key_text(pub)}")
     return EXIT_OK
@@ -429,8 +476,10 @@ def _publish(args, data_dir: Path) -> int:
     if report.nothing:
         print(f"Nothing to publish: {args.share} already has these {report.unchanged} cards.")
         return EXIT_OK
-    print(f"Published serial {report.serial} to {args.share}: {len(report.added)} added, {len(report.changed)} changed, "
-          f"{len(report.removed)} removed, {report.unchanged} unchanged.")
+    print(
+        f"Published serial {report.serial} to {args.share}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {report.unchanged} unchanged."
+    )
     for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if ids and len(ids) <= 20:
             print(f"  {label}: {', '.join(ids)}")
@@ -448,7 +497,9 @@ def _checkout(args, data_dir: Path) -> int:
         return EXIT_REJECTED
     if report.backup:
         print(f"Kept {len(report.kept)} edited file(s) that were never published in {report.backup}.")
-    print(f"Wrote {report.written} cards to {args.dest}. Edit them there, then: workaid publish {args.dest} {args.share} --key KEY")
+    print(
+        f"Wrote {report.written} cards to {args.dest}. Edit them there, then: workaid publish {args.dest} {args.share} --key KEY"
+    )
     return EXIT_OK
 
 
@@ -459,8 +510,11 @@ def _sync(args, data_dir: Path) -> int:
 
     trusted, config = _trusted(args.trusted_key, {"share": args.share})
     if not config.share:
-        print("workaid: no shared folder is configured (set 'share' in workaid.toml, or pass --share); "
-              "this desk stays on its current content.", file=sys.stderr)
+        print(
+            "workaid: no shared folder is configured (set 'share' in workaid.toml, or pass --share); "
+            "this desk stays on its current content.",
+            file=sys.stderr,
+        )
         return EXIT_REJECTED
     lib = _library(data_dir)
     try:
@@ -483,6 +537,13 @@ def _config(args, data_dir: Path) -> int:
 
 
 _COMMANDS = {
-    "search": _search, "import": _import, "show": _show, "history": _history, "keygen": _keygen,
-    "publish": _publish, "checkout": _checkout, "sync": _sync, "config": _config,
+    "search": _search,
+    "import": _import,
+    "show": _show,
+    "history": _history,
+    "keygen": _keygen,
+    "publish": _publish,
+    "checkout": _checkout,
+    "sync": _sync,
+    "config": _config,
 }

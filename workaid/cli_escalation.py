@@ -13,7 +13,8 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import argparse
@@ -37,10 +38,17 @@ def add_parsers(subparsers: Any) -> None:
     a.add_argument("--role", required=True, help="your role, e.g. rep, senior-rep, supervisor")
     a.add_argument("--amount", required=True, help="how much the customer asks for, e.g. 12.50")
     a.add_argument(
-        "--fact", action="append", default=[], metavar="NAME=VALUE",
+        "--fact",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="a condition and whether it holds, e.g. first-offence=yes (yes/no, true/false, 1/0); repeat for each",
     )
-    a.add_argument("--used", metavar="N", help="how many times this customer already had this in the card's period (default: not checked)")
+    a.add_argument(
+        "--used",
+        metavar="N",
+        help="how many times this customer already had this in the card's period (default: not checked)",
+    )
     a.add_argument("--json", action="store_true", help="print the decision as JSON")
 
     s = subparsers.add_parser(
@@ -50,8 +58,14 @@ def add_parsers(subparsers: Any) -> None:
         "and the command exits 1 naming it.",
     )
     s.add_argument("card_id", metavar="CARD_ID", help="a script card, e.g. script-apology-rep")
-    s.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="values",
-                   help="a placeholder's value, e.g. customer_name='Ann Lee'; repeat for each")
+    s.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="values",
+        help="a placeholder's value, e.g. customer_name='Ann Lee'; repeat for each",
+    )
 
 
 def _fail(message: str) -> int:
@@ -65,7 +79,10 @@ def _pairs(items: list[str], option: str) -> tuple[list[tuple[str, str]], str | 
     for item in items:
         name, eq, value = item.partition("=")
         if not eq or not name.strip():
-            return [], f"{option} {item!r} is not NAME=VALUE, e.g. {option} {'first-offence=yes' if option == '--fact' else 'customer_name=Ann'}"
+            return (
+                [],
+                f"{option} {item!r} is not NAME=VALUE, e.g. {option} {'first-offence=yes' if option == '--fact' else 'customer_name=Ann'}",
+            )
         out.append((name.strip(), value))
     return out, None
 
@@ -97,7 +114,9 @@ def _authority(args: argparse.Namespace, library: Library) -> int:
     if args.used is not None:
         text = args.used.strip()
         if not text.isdigit() or not text.isascii():
-            return _fail(f"--used {args.used!r} must be a whole number of 0 or more: how many times this customer already had it")
+            return _fail(
+                f"--used {args.used!r} must be a whole number of 0 or more: how many times this customer already had it"
+            )
         used = int(text)
     try:
         decision = decide(discretion, args.role, args.amount, facts, used)
@@ -119,7 +138,9 @@ def _script(args: argparse.Namespace, library: Library) -> int:
     if card is None:
         return _fail(f"no card with id '{args.card_id}'")
     if card.kind != "script":
-        return _fail(f"card '{card.id}' is a {card.kind}, not a script; scripts can be listed with `workaid search script --kind script`")
+        return _fail(
+            f"card '{card.id}' is a {card.kind}, not a script; scripts can be listed with `workaid search script --kind script`"
+        )
     pairs, problem = _pairs(args.values, "--set")
     if problem:
         return _fail(problem)
@@ -133,11 +154,15 @@ def _script(args: argparse.Namespace, library: Library) -> int:
         if name not in used:
             close = difflib.get_close_matches(name, used, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            status = _fail(f"'{name}' is not a placeholder in {card.id}{hint}; its placeholders are: {', '.join(used) or 'none'}")
+            status = _fail(
+                f"'{name}' is not a placeholder in {card.id}{hint}; its placeholders are: {', '.join(used) or 'none'}"
+            )
     if filled.missing:
         help_for = placeholder_help(card.fields)
         n = len(filled.missing)
-        status = _fail(f"{n} placeholder{'s' if n != 1 else ''} left unfilled (shown as [name?]): {', '.join(filled.missing)}")
+        status = _fail(
+            f"{n} placeholder{'s' if n != 1 else ''} left unfilled (shown as [name?]): {', '.join(filled.missing)}"
+        )
         for name in filled.missing:
             print(f"  --set {name}=…   {field_help(name, help_for)}".rstrip(), file=sys.stderr)
     return status

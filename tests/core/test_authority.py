@@ -47,7 +47,9 @@ def test_too_much_for_a_rep_names_the_senior_rep_and_what_the_rep_may_still_offe
 
 
 def test_second_late_fee_goes_to_a_senior_rep_and_says_why():
-    d = decide(disc("late-fee-waiver"), "rep", 12, {"first-offence": False, "account-in-good-standing": True}, times_used=1)
+    d = decide(
+        disc("late-fee-waiver"), "rep", 12, {"first-offence": False, "account-in-good-standing": True}, times_used=1
+    )
     assert (d.verdict, d.who, d.may_offer) == ("senior", "senior-rep", Decimal(0))
     assert any("needs first-offence, which is not met" in r for r in d.reasons)
     assert any("already had it once" in r for r in d.reasons)
@@ -55,7 +57,9 @@ def test_second_late_fee_goes_to_a_senior_rep_and_says_why():
 
 
 def test_arrears_mean_escalate_to_the_cards_supervisor():
-    d = decide(disc("late-fee-waiver"), "rep", 12, {"first-offence": True, "account-in-good-standing": False}, times_used=0)
+    d = decide(
+        disc("late-fee-waiver"), "rep", 12, {"first-offence": True, "account-in-good-standing": False}, times_used=0
+    )
     assert (d.verdict, d.who, d.may_offer) == ("escalate", "supervisor", Decimal(0))
     assert sum("account-in-good-standing, which is not met" in r for r in d.reasons) == 2  # rep row and senior-rep row
     assert format_decision(d).startswith("Escalate to supervisor:")
@@ -114,7 +118,13 @@ def test_the_escalate_to_role_and_above_have_no_limit_on_the_card():
 
 def test_authority_is_cumulative_a_senior_rep_may_do_what_a_rep_may():
     # Café card: the rep row needs first-offence, the senior-rep row good standing.
-    d = decide(disc("cafe-partner-loyalty-fee"), "senior-rep", "10.50", {"first-offence": True, "account-in-good-standing": False}, 0)
+    d = decide(
+        disc("cafe-partner-loyalty-fee"),
+        "senior-rep",
+        "10.50",
+        {"first-offence": True, "account-in-good-standing": False},
+        0,
+    )
     assert d.verdict == "within" and d.may_offer == Decimal("10.5")
     assert d.deciding_limit.startswith("rep: up to £10.50")
     assert "The rep limit still applies to you." in d.reasons
@@ -143,8 +153,19 @@ def test_a_fact_the_card_does_not_use_is_reported_not_silently_dropped():
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("12", "12"), ("£12.50", "12.50"), (" 12.5 ", "12.5"), ("1,250", "1250"), (".5", "0.5"), (12, "12"), (12.5, "12.5"),
-     (10.1, "10.1"), (Decimal("12.50"), "12.50"), (0, "0"), ("-0", None)],
+    [
+        ("12", "12"),
+        ("£12.50", "12.50"),
+        (" 12.5 ", "12.5"),
+        ("1,250", "1250"),
+        (".5", "0.5"),
+        (12, "12"),
+        (12.5, "12.5"),
+        (10.1, "10.1"),
+        (Decimal("12.50"), "12.50"),
+        (0, "0"),
+        ("-0", None),
+    ],
 )
 def test_amounts_in_the_forms_people_type(value, expected):
     if expected is None:
@@ -157,12 +178,29 @@ def test_amounts_in_the_forms_people_type(value, expected):
 @pytest.mark.parametrize(
     "value, words",
     [
-        ("-5", "negative"), (-5, "negative"), (Decimal("-0.01"), "negative"), ("abc", "not a number"),
-        ("12,50", "use a dot for pence"), ("", "No amount"), ("   ", "No amount"), (float("nan"), "NaN"),
-        (float("inf"), "infinity"), (Decimal("NaN"), "NaN"), (Decimal("sNaN"), "NaN"), (Decimal("Infinity"), "infinity"),
-        ("1e9", "not a number"), (10**30, "far too large"), (Decimal("1e30"), "far too large"), ("99999999999", "far too large"),
-        (True, "not true/false"), ([12], "not list"), (None, "not NoneType"), (Decimal("1e-30"), "decimal places"),
-        ("1" * 50, "too long"), ("£", "not a number"), ("12..5", "not a number"),
+        ("-5", "negative"),
+        (-5, "negative"),
+        (Decimal("-0.01"), "negative"),
+        ("abc", "not a number"),
+        ("12,50", "use a dot for pence"),
+        ("", "No amount"),
+        ("   ", "No amount"),
+        (float("nan"), "NaN"),
+        (float("inf"), "infinity"),
+        (Decimal("NaN"), "NaN"),
+        (Decimal("sNaN"), "NaN"),
+        (Decimal("Infinity"), "infinity"),
+        ("1e9", "not a number"),
+        (10**30, "far too large"),
+        (Decimal("1e30"), "far too large"),
+        ("99999999999", "far too large"),
+        (True, "not true/false"),
+        ([12], "not list"),
+        (None, "not NoneType"),
+        (Decimal("1e-30"), "decimal places"),
+        ("1" * 50, "too long"),
+        ("£", "not a number"),
+        ("12..5", "not a number"),
     ],
 )
 def test_bad_amounts_get_a_clear_message(value, words):
@@ -194,7 +232,14 @@ def test_bad_facts_and_history_get_a_clear_message(kwargs, words):
         ({"unit": "GBP", "roles": [{"role": "rep", "max_amount": 1}]}, "escalate_to"),
         ({"unit": "GBP", "escalate_to": "supervisor", "roles": []}, "no list of roles"),
         ({"unit": "GBP", "escalate_to": "supervisor", "roles": [{"role": "rep", "max_amount": "lots"}]}, "max_amount"),
-        ({"unit": "GBP", "escalate_to": "supervisor", "roles": [{"role": "rep", "max_amount": 1}, {"role": "rep", "max_amount": 2}]}, "twice"),
+        (
+            {
+                "unit": "GBP",
+                "escalate_to": "supervisor",
+                "roles": [{"role": "rep", "max_amount": 1}, {"role": "rep", "max_amount": 2}],
+            },
+            "twice",
+        ),
     ],
 )
 def test_a_broken_discretion_block_is_an_input_error_not_a_crash(block, words):
@@ -221,8 +266,14 @@ def test_other_units_read_naturally():
 DISCRETION_CARDS = [c.id for c in bundled_of_kind("guideline") if "discretion" in c.fields]
 
 anything = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30), st.from_regex(r"[£$€]?-?[0-9,]{0,12}(\.[0-9]{0,8})?", fullmatch=True), st.lists(st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.from_regex(r"[£$€]?-?[0-9,]{0,12}(\.[0-9]{0,8})?", fullmatch=True),
+    st.lists(st.integers(), max_size=2),
 )
 
 
@@ -232,9 +283,17 @@ anything = st.one_of(
     role=st.one_of(st.sampled_from(["rep", "senior-rep", "supervisor", "manager"]), st.text(max_size=12), st.none()),
     amount=anything,
     facts=st.one_of(
-        st.none(), st.lists(st.text()),
-        st.dictionaries(st.one_of(st.sampled_from(["first-offence", "account-in-good-standing", "tenure-over-12-months"]), st.text(), st.integers()),
-                        st.one_of(st.booleans(), st.none(), st.integers(), st.text(max_size=3)), max_size=4),
+        st.none(),
+        st.lists(st.text()),
+        st.dictionaries(
+            st.one_of(
+                st.sampled_from(["first-offence", "account-in-good-standing", "tenure-over-12-months"]),
+                st.text(),
+                st.integers(),
+            ),
+            st.one_of(st.booleans(), st.none(), st.integers(), st.text(max_size=3)),
+            max_size=4,
+        ),
     ),
     used=st.one_of(st.none(), st.integers(-3, 5), st.text(max_size=2), st.booleans()),
 )
@@ -264,11 +323,20 @@ def discretion_blocks(draw):
     return {"unit": "GBP", "escalate_to": "top", "roles": roles}
 
 
-facts_strategy = st.dictionaries(st.sampled_from(["first-offence", "account-in-good-standing", "tenure-over-12-months"]), st.one_of(st.booleans(), st.none()))
+facts_strategy = st.dictionaries(
+    st.sampled_from(["first-offence", "account-in-good-standing", "tenure-over-12-months"]),
+    st.one_of(st.booleans(), st.none()),
+)
 
 
 @settings(max_examples=400, deadline=None)
-@given(block=discretion_blocks(), data=st.data(), amount=st.decimals(0, 1000, places=2), facts=facts_strategy, used=st.one_of(st.none(), st.integers(0, 4)))
+@given(
+    block=discretion_blocks(),
+    data=st.data(),
+    amount=st.decimals(0, 1000, places=2),
+    facts=facts_strategy,
+    used=st.one_of(st.none(), st.integers(0, 4)),
+)
 def test_may_offer_never_exceeds_the_reps_own_limit(block, data, amount, facts, used):
     role = data.draw(st.sampled_from([r["role"] for r in block["roles"]]))
     d = decide(block, role, amount, facts, used)
@@ -284,8 +352,14 @@ RANK = {"within": 0, "senior": 1, "escalate": 2}
 
 
 @settings(max_examples=400, deadline=None)
-@given(block=discretion_blocks(), data=st.data(), a=st.decimals(0, 1000, places=2), b=st.decimals(0, 1000, places=2),
-       facts=facts_strategy, used=st.one_of(st.none(), st.integers(0, 4)))
+@given(
+    block=discretion_blocks(),
+    data=st.data(),
+    a=st.decimals(0, 1000, places=2),
+    b=st.decimals(0, 1000, places=2),
+    facts=facts_strategy,
+    used=st.one_of(st.none(), st.integers(0, 4)),
+)
 def test_asking_for_more_never_makes_the_answer_more_lenient(block, data, a, b, facts, used):
     low, high = sorted((a, b))
     role = data.draw(st.sampled_from([r["role"] for r in block["roles"]] + ["top"]))

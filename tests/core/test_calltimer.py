@@ -98,6 +98,8 @@ def test_the_timer_answers_the_checklists_time_question():
     assert walk.current.id == "beyond-discretion"
 
 
-@pytest.mark.parametrize("seconds, text", [(0, "0:00"), (65.9, "1:05"), (1200, "20:00"), (3729, "1:02:09"), (-3, "0:00")])
+@pytest.mark.parametrize(
+    "seconds, text", [(0, "0:00"), (65.9, "1:05"), (1200, "20:00"), (3729, "1:02:09"), (-3, "0:00")]
+)
 def test_format_elapsed(seconds, text):
     assert format_elapsed(seconds) == text

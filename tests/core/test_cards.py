@@ -30,7 +30,12 @@ def test_valid_card_parses_with_all_fields():
     card = parse_card(GOOD.encode(), "fees/late.md").card
     assert card is not None
     assert (card.id, card.kind, card.title, card.tags, card.owner) == (
-        "late-fee-waiver", "guideline", "Waiving a late-payment fee", ("fees", "discretion"), "billing-team")
+        "late-fee-waiver",
+        "guideline",
+        "Waiving a late-payment fee",
+        ("fees", "discretion"),
+        "billing-team",
+    )
     assert card.review_by == dt.date(2027, 3, 1)
     assert card.body.strip() == "Body with **bold**."
     assert not card.is_stale(dt.date(2027, 2, 1)) and card.is_stale(dt.date(2027, 3, 2))
@@ -42,7 +47,7 @@ def test_bom_and_crlf_are_accepted():
 
 
 def test_plain_markdown_without_front_matter_imports_with_id_from_path():
-    card = parse_card("Intro line\n\n# Phone etiquette\n\nBe kind.".encode(), "Old Notes/Phone Tips.md").card
+    card = parse_card(b"Intro line\n\n# Phone etiquette\n\nBe kind.", "Old Notes/Phone Tips.md").card
     assert card.id == "old-notes-phone-tips"
     assert card.title == "Phone etiquette"
     assert card.kind == "guideline"
@@ -71,7 +76,9 @@ def test_invalid_yaml_points_at_the_line():
 
 
 def test_unclosed_front_matter_is_reported():
-    assert problems_of("---\nid: a\ntitle: b\n") == ["x.md:1 — front matter opened with '---' is never closed by a '---' line"]
+    assert problems_of("---\nid: a\ntitle: b\n") == [
+        "x.md:1 — front matter opened with '---' is never closed by a '---' line"
+    ]
 
 
 def test_bad_id_title_tags_and_date_are_all_reported_at_once():
@@ -128,7 +135,9 @@ steps:
     got = problems_of(text)
     assert any(p.startswith("x.md:12 — 'yes' leads to step 'missing'") for p in got)
     assert any("outcome must be one of" in p for p in got)
-    good = text.replace("yes: missing", "yes: {outcome: expert, reason: Beyond me}").replace("outcome: maybe", "outcome: handle")
+    good = text.replace("yes: missing", "yes: {outcome: expert, reason: Beyond me}").replace(
+        "outcome: maybe", "outcome: handle"
+    )
     card = parse_card(good.encode(), "x.md").card
     assert card is not None
     assert card.fields["steps"][0]["yes"]["outcome"] == "supervisor"
@@ -158,7 +167,7 @@ def test_folder_reports_duplicate_ids_even_when_case_or_accents_differ(tmp_path)
     msgs = [str(p) for p in result.problems]
     assert any(m.startswith("b/b.md:2 — id 'refund' has the same id as a.md") for m in msgs)
     assert len(msgs) == 1
-    assert [r.id for r in result.refs if r.source == "Late-Fee.md"][0].startswith("late-fee-")
+    assert next(r.id for r in result.refs if r.source == "Late-Fee.md").startswith("late-fee-")
 
 
 def test_folder_skips_hidden_files_and_sync_debris(tmp_path):
@@ -190,10 +199,19 @@ def test_parser_never_raises_on_any_bytes(raw):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["id", "kind", "title", "tags", "owner", "review_by", "steps", "placeholders", "discretion", "x"]),
-                       st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3), max_leaves=8)),
-       st.text(max_size=200))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["id", "kind", "title", "tags", "owner", "review_by", "steps", "placeholders", "discretion", "x"]
+        ),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+            max_leaves=8,
+        ),
+    ),
+    st.text(max_size=200),
+)
 def test_parser_never_raises_on_any_front_matter(data, body):
     import yaml
 

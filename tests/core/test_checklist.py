@@ -17,7 +17,7 @@ from workaid.core.desk.checklist import (
     from_call_timer,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class Clock:
@@ -41,12 +41,26 @@ def test_all_no_means_handle_it_yourself_with_a_full_trail():
     while not w.finished:
         questions.append(w.current.id)
         result = w.answer(False)
-    assert questions == ["abusive", "beyond-knowledge", "product-technical", "customer-asked-supervisor", "time-threshold", "beyond-discretion"]
+    assert questions == [
+        "abusive",
+        "beyond-knowledge",
+        "product-technical",
+        "customer-asked-supervisor",
+        "time-threshold",
+        "beyond-discretion",
+    ]
     assert isinstance(result, Recommendation) and result is w.result
     assert (result.outcome, result.level, result.card) == ("handle", 1, "preventing-escalations")
     assert result.reason == "Within policy, knowledge and discretion: resolve it yourself"
     assert w.current is None
-    assert [e.at.strftime("%H:%M:%S") for e in w.trail] == ["14:00:10", "14:00:20", "14:00:30", "14:00:40", "14:00:50", "14:01:00"]
+    assert [e.at.strftime("%H:%M:%S") for e in w.trail] == [
+        "14:00:10",
+        "14:00:20",
+        "14:00:30",
+        "14:00:40",
+        "14:00:50",
+        "14:01:00",
+    ]
     assert w.trail[0].describe() == "Is the caller still threatening or abusive after you tried to de-escalate? — no"
 
 
@@ -54,14 +68,22 @@ def test_abusive_caller_goes_straight_to_a_supervisor_with_the_protocol_card():
     w = walk()
     result = w.answer(True)
     assert (result.outcome, result.level, result.card) == ("supervisor", 3, "abusive-caller-protocol")
-    assert result.describe() == "Level 3 — Bring in a supervisor: Caller still abusive after de-escalation. Next card: abusive-caller-protocol."
+    assert (
+        result.describe()
+        == "Level 3 — Bring in a supervisor: Caller still abusive after de-escalation. Next card: abusive-caller-protocol."
+    )
 
 
 def test_beyond_knowledge_goes_to_an_expert():
     w = walk()
     assert w.answer(False) == Step("beyond-knowledge", "Is the question beyond what you know or can find in the cards?")
     result = w.answer(True)
-    assert (result.outcome, result.level, result.card, result.step_id) == ("expert", 2, "expert-directory", "beyond-knowledge")
+    assert (result.outcome, result.level, result.card, result.step_id) == (
+        "expert",
+        2,
+        "expert-directory",
+        "beyond-knowledge",
+    )
 
 
 def test_back_undoes_the_last_answer_and_the_walk_carries_on():
@@ -145,9 +167,29 @@ def test_misuse_gets_clear_messages():
         (["abusive"], "not a block"),
         ([{"id": "a", "question": "Q?", "yes": "a", "no": {"outcome": "handle", "reason": "r"}}], "leads back"),
         ([{"id": "a", "question": "Q?", "yes": "b", "no": {"outcome": "handle", "reason": "r"}}], "does not exist"),
-        ([{"id": "a", "question": "Q?", "yes": {"outcome": "manager", "reason": "r"}, "no": {"outcome": "handle", "reason": "r"}}], "must be one of"),
+        (
+            [
+                {
+                    "id": "a",
+                    "question": "Q?",
+                    "yes": {"outcome": "manager", "reason": "r"},
+                    "no": {"outcome": "handle", "reason": "r"},
+                }
+            ],
+            "must be one of",
+        ),
         ([{"id": "a", "question": "Q?", "no": {"outcome": "handle", "reason": "r"}}], "needs a 'yes'"),
-        ([{"id": "a", "question": "", "yes": {"outcome": "handle", "reason": "r"}, "no": {"outcome": "handle", "reason": "r"}}], "no question"),
+        (
+            [
+                {
+                    "id": "a",
+                    "question": "",
+                    "yes": {"outcome": "handle", "reason": "r"},
+                    "no": {"outcome": "handle", "reason": "r"},
+                }
+            ],
+            "no question",
+        ),
     ],
 )
 def test_a_broken_step_list_is_refused_with_a_message(steps, words):
@@ -156,13 +198,26 @@ def test_a_broken_step_list_is_refused_with_a_message(steps, words):
 
 
 def test_yaml_true_false_keys_are_read_as_yes_and_no():
-    steps = [{"id": "a", "question": "Q?", True: {"outcome": "expert", "reason": "r"}, False: {"outcome": "handle", "reason": "s"}}]
+    steps = [
+        {
+            "id": "a",
+            "question": "Q?",
+            True: {"outcome": "expert", "reason": "r"},
+            False: {"outcome": "handle", "reason": "s"},
+        }
+    ]
     assert Walk(steps).answer(True).outcome == "expert"
 
 
 @settings(max_examples=200, deadline=None)
-@given(ops=st.lists(st.sampled_from(["yes", "no", "back"]), max_size=20), auto=st.dictionaries(
-    st.sampled_from(["abusive", "beyond-knowledge", "time-threshold", "beyond-discretion"]), st.booleans(), max_size=2))
+@given(
+    ops=st.lists(st.sampled_from(["yes", "no", "back"]), max_size=20),
+    auto=st.dictionaries(
+        st.sampled_from(["abusive", "beyond-knowledge", "time-threshold", "beyond-discretion"]),
+        st.booleans(),
+        max_size=2,
+    ),
+)
 def test_any_sequence_of_answers_and_undos_keeps_the_walk_consistent(ops, auto):
     w = walk(auto_answers=auto)
     for op in ops:

@@ -10,7 +10,13 @@ from tests.core.conftest import ROOT, write_card
 
 
 def workaid(*args: str, data) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(data), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "workaid", "--data-dir", str(data), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_search_json_lists_ranked_results_from_the_bundled_pack(tmp_path):
@@ -64,5 +70,12 @@ def test_show_and_history(tmp_path):
 
 def test_data_dir_from_environment(tmp_path):
     env = {**__import__("os").environ, "WORKAID_DATA_DIR": str(tmp_path / "envdata")}
-    out = subprocess.run([sys.executable, "-m", "workaid", "search", "refund"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "workaid", "search", "refund"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode == 0 and (tmp_path / "envdata" / "content.db").exists()

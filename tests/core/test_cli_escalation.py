@@ -28,7 +28,9 @@ CLEAN = ("--fact", "first-offence=yes", "--fact", "account-in-good-standing=true
 
 
 def test_authority_within_discretion_prints_the_answer_and_the_limit(library, capsys):
-    code, out, err = run(library, capsys, "authority", "late-fee-waiver", "--role", "rep", "--amount", "12", *CLEAN, "--used", "0")
+    code, out, err = run(
+        library, capsys, "authority", "late-fee-waiver", "--role", "rep", "--amount", "12", *CLEAN, "--used", "0"
+    )
     assert code == 0 and err == ""
     assert out.splitlines() == [
         "Waiving a late-payment fee (late-fee-waiver), as rep:",
@@ -38,7 +40,9 @@ def test_authority_within_discretion_prints_the_answer_and_the_limit(library, ca
 
 
 def test_authority_too_much_names_who_decides_and_what_the_rep_may_offer(library, capsys):
-    code, out, _ = run(library, capsys, "authority", "late-fee-waiver", "--role", "rep", "--amount", "£20", *CLEAN, "--used", "0")
+    code, out, _ = run(
+        library, capsys, "authority", "late-fee-waiver", "--role", "rep", "--amount", "£20", *CLEAN, "--used", "0"
+    )
     assert code == 0
     assert "Needs a senior-rep: £20.00 is beyond what you may grant; you may offer up to £12.00 yourself." in out
     assert "£20.00 is above the rep limit of £12.00." in out
@@ -52,8 +56,21 @@ def test_authority_without_history_says_to_check_it_first(library, capsys):
 
 def test_authority_json_is_machine_readable(library, capsys):
     code, out, _ = run(
-        library, capsys, "authority", "refund-outside-policy", "--role", "supervisor", "--amount", "400",
-        "--fact", "account-in-good-standing=1", "--fact", "tenure-over-12-months=0", "--used", "0", "--json",
+        library,
+        capsys,
+        "authority",
+        "refund-outside-policy",
+        "--role",
+        "supervisor",
+        "--amount",
+        "400",
+        "--fact",
+        "account-in-good-standing=1",
+        "--fact",
+        "tenure-over-12-months=0",
+        "--used",
+        "0",
+        "--json",
     )
     data = json.loads(out)
     assert code == 0
@@ -68,14 +85,35 @@ def test_authority_json_is_machine_readable(library, capsys):
         (["authority", "script-apology-rep", "--role", "rep", "--amount", "1"], "has no discretion limits"),
         (["authority", "fee-waiver-basics", "--role", "rep", "--amount", "1"], "has no discretion limits"),
         (["authority", "late-fee-waiver", "--role", "rep", "--amount", "-5"], "The amount '-5' is negative"),
-        (["authority", "late-fee-waiver", "--role", "rep", "--amount", "twelve"], "The amount 'twelve' is not a number"),
+        (
+            ["authority", "late-fee-waiver", "--role", "rep", "--amount", "twelve"],
+            "The amount 'twelve' is not a number",
+        ),
         (["authority", "late-fee-waiver", "--role", "rep", "--amount", "nan"], "is not a number"),
-        (["authority", "late-fee-waiver", "--role", "agent", "--amount", "1"], "Unknown role 'agent' for this card: its roles are rep, senior-rep"),
-        (["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--fact", "first-offence"], "--fact 'first-offence' is not NAME=VALUE"),
-        (["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--fact", "first-offence=maybe"], "must be yes or no"),
-        (["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--fact", "x=yes", "--fact", "x=no"], "both yes and no"),
-        (["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--used", "-1"], "--used '-1' must be a whole number"),
-        (["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--used", "once"], "must be a whole number"),
+        (
+            ["authority", "late-fee-waiver", "--role", "agent", "--amount", "1"],
+            "Unknown role 'agent' for this card: its roles are rep, senior-rep",
+        ),
+        (
+            ["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--fact", "first-offence"],
+            "--fact 'first-offence' is not NAME=VALUE",
+        ),
+        (
+            ["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--fact", "first-offence=maybe"],
+            "must be yes or no",
+        ),
+        (
+            ["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--fact", "x=yes", "--fact", "x=no"],
+            "both yes and no",
+        ),
+        (
+            ["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--used", "-1"],
+            "--used '-1' must be a whole number",
+        ),
+        (
+            ["authority", "late-fee-waiver", "--role", "rep", "--amount", "1", "--used", "once"],
+            "must be a whole number",
+        ),
     ],
 )
 def test_authority_bad_input_is_a_message_and_exit_1(library, capsys, argv, words):
@@ -87,7 +125,11 @@ def test_authority_bad_input_is_a_message_and_exit_1(library, capsys, argv, word
 
 @pytest.mark.parametrize(
     "argv",
-    [["authority", "late-fee-waiver", "--amount", "1"], ["authority", "late-fee-waiver", "--role", "rep"], ["authority"]],
+    [
+        ["authority", "late-fee-waiver", "--amount", "1"],
+        ["authority", "late-fee-waiver", "--role", "rep"],
+        ["authority"],
+    ],
 )
 def test_authority_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as e:
@@ -98,16 +140,28 @@ def test_authority_usage_errors_exit_2(argv, capsys):
 
 def test_script_fully_filled_prints_the_text_and_exits_0(library, capsys):
     code, out, err = run(
-        library, capsys, "script", "script-apology-rep", "--set", "customer_name=Ann Lee", "--set", "customer_issue=the double charge",
-        "--set", "agent_name=Sam", "--set", "case_ref=WA-20418",
+        library,
+        capsys,
+        "script",
+        "script-apology-rep",
+        "--set",
+        "customer_name=Ann Lee",
+        "--set",
+        "customer_issue=the double charge",
+        "--set",
+        "agent_name=Sam",
+        "--set",
+        "case_ref=WA-20418",
     )
     assert code == 0 and err == ""
-    assert '"Ann Lee, I\'m sorry about the double charge.' in out
+    assert "\"Ann Lee, I'm sorry about the double charge." in out
     assert "under reference WA-20418" in out and "?]" not in out
 
 
 def test_script_with_gaps_prints_markers_and_names_every_gap(library, capsys):
-    code, out, err = run(library, capsys, "script", "script-apology-rep", "--set", "customer_name=Ann", "--set", "agent_name=")
+    code, out, err = run(
+        library, capsys, "script", "script-apology-rep", "--set", "customer_name=Ann", "--set", "agent_name="
+    )
     assert code == 1
     assert "I'm sorry about [customer_issue?]." in out and "I'm [agent_name?]," in out
     assert "3 placeholders left unfilled (shown as [name?]): customer_issue, agent_name, case_ref" in err
@@ -116,9 +170,14 @@ def test_script_with_gaps_prints_markers_and_names_every_gap(library, capsys):
 
 def test_script_values_may_contain_equals_signs_and_braces(library, capsys):
     code, out, _ = run(
-        library, capsys, "script", "script-abusive-final-warning", "--set", "customer_name=Ann {case_ref} =x",
+        library,
+        capsys,
+        "script",
+        "script-abusive-final-warning",
+        "--set",
+        "customer_name=Ann {case_ref} =x",
     )
-    assert code == 0 and '"Ann {case_ref} =x, I\'ve asked you to stop' in out
+    assert code == 0 and "\"Ann {case_ref} =x, I've asked you to stop" in out
 
 
 def test_script_unknown_placeholder_is_named_with_a_suggestion(library, capsys):
@@ -147,7 +206,10 @@ def test_cli_script_never_reads_the_internal_summary_to_the_customer(library, ca
     from tests.core.conftest import write_card
 
     folder = tmp_path / "site"
-    write_card(folder, "old-apology.md", """
+    write_card(
+        folder,
+        "old-apology.md",
+        """
         ---
         id: old-apology
         kind: script
@@ -157,7 +219,8 @@ def test_cli_script_never_reads_the_internal_summary_to_the_customer(library, ca
         ---
         ## Say
         "I'm sorry about {issue_summary}."
-        """)
+        """,
+    )
     library.import_folder(folder)
     code, out, err = run(library, capsys, "script", "old-apology", "--set", "issue_summary=threatens CEO complaint")
     assert "CEO" not in out and "[customer_issue?]" in out

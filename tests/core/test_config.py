@@ -27,15 +27,23 @@ def where(tmp_path):
 def test_defaults_when_no_files_exist(where):
     cfg = load_config(**where)
     assert cfg.share is None and cfg.trusted_keys == () and cfg.poll_seconds == 60
-    assert cfg.sources == {"share": "default", "trusted_keys": "default", "poll_seconds": "default", "author": "default"}
+    assert cfg.sources == {
+        "share": "default",
+        "trusted_keys": "default",
+        "poll_seconds": "default",
+        "author": "default",
+    }
 
 
 def test_layering_order_and_sources(where, tmp_path):
-    site = write(where["site_path"], f"""
+    site = write(
+        where["site_path"],
+        f"""
         share = "/srv/workaid"
         trusted_keys = ["{KEY}"]
         poll_seconds = 300
-    """)
+    """,
+    )
     user = write(where["user_path"], "poll_seconds = 30\n")
     cfg = load_config(**where)
     assert cfg.share == os.path.normpath("/srv/workaid")
@@ -65,10 +73,13 @@ def test_env_naming_a_missing_file_is_an_error(where, tmp_path):
 
 
 def test_relative_paths_resolve_against_the_files_folder(where, tmp_path):
-    site = write(where["site_path"], f"""
+    site = write(
+        where["site_path"],
+        f"""
         share = "../share"
         trusted_keys = ["keys/publisher.pub", "{KEY}", "/abs/other.pub"]
-    """)
+    """,
+    )
     cfg = load_config(**where)
     assert cfg.share == str(tmp_path / "share")
     assert cfg.trusted_keys == (str(site.parent / "keys" / "publisher.pub"), KEY, os.path.normpath("/abs/other.pub"))

@@ -47,7 +47,10 @@ def walk_to(*answers: bool):
 # -- authority words -------------------------------------------------------------------
 def test_verdict_labels_name_the_answer_in_a_few_words():
     limits = bundled("late-fee-waiver").fields["discretion"]
-    assert verdict_label(decide(limits, "rep", "12", {"first-offence": True, "account-in-good-standing": True}, 0)) == "Within your discretion"
+    assert (
+        verdict_label(decide(limits, "rep", "12", {"first-offence": True, "account-in-good-standing": True}, 0))
+        == "Within your discretion"
+    )
     assert verdict_label(decide(limits, "rep", "20", {"account-in-good-standing": True}, 1)) == "Needs a senior rep"
     assert verdict_label(decide(limits, "rep", "40", {"account-in-good-standing": True}, 0)) == "Escalate to supervisor"
     assert verdict_label(decide(limits, "supervisor", "40")) == "Within your authority"
@@ -70,14 +73,22 @@ def test_authority_summary_is_one_line_for_the_note():
     unsure = authority_summary("Waiving a late-payment fee", decide(limits, "rep", "12"))
     assert unsure.endswith("Not yet confirmed: first-offence, account-in-good-standing, waiver history.")
     assert "I may not offer anything myself" in unsure
-    ok = authority_summary("Waiving a late-payment fee", decide(limits, "rep", "12", {"first-offence": True, "account-in-good-standing": True}, 0))
+    ok = authority_summary(
+        "Waiving a late-payment fee",
+        decide(limits, "rep", "12", {"first-offence": True, "account-in-good-standing": True}, 0),
+    )
     assert ok.endswith("within your discretion; I may offer up to £12.00 myself.")
 
 
 # -- plans ------------------------------------------------------------------------------
 def test_expert_plan_names_the_script_and_what_to_do_first():
     plan = plan_for(walk_to(False, True).result)
-    assert (plan.outcome, plan.level, plan.card, plan.script) == ("expert", 2, "expert-directory", "script-handoff-expert")
+    assert (plan.outcome, plan.level, plan.card, plan.script) == (
+        "expert",
+        2,
+        "expert-directory",
+        "script-handoff-expert",
+    )
     assert plan.title == "Pass it to an expert" and plan.needs_target
     assert "Write the hand-off note before you transfer, not after." in plan.before
 
@@ -187,26 +198,40 @@ def test_typed_values_and_the_target_fill_scripts():
     assert "team" not in s.values  # the team's details stay the team's: they follow it
     # The team fills only the hand-off scripts: in the abusive-call script {direct_contact}
     # is how the customer writes to us, not the team's phone.
-    assert s.script_values(["customer_name", "direct_contact"], "script-end-abusive-call") == {"customer_name": "Ann Lee"}
+    assert s.script_values(["customer_name", "direct_contact"], "script-end-abusive-call") == {
+        "customer_name": "Ann Lee"
+    }
     assert s.script_values(["team"], "script-handoff-expert") == {"team": "Billing specialists"}
     # Another team replaces what the first one filled, never what the rep typed.
     s.remember({"direct_contact": "ext 4102"})
     s.set_target(Contact.from_card(bundled("contact-tech-support-tier2")))
-    assert s.script_values(["team", "direct_contact"]) == {"team": "Technical support tier 2", "direct_contact": "ext 4102"}
+    assert s.script_values(["team", "direct_contact"]) == {
+        "team": "Technical support tier 2",
+        "direct_contact": "ext 4102",
+    }
 
 
 def test_draft_note_carries_the_call_so_far():
     s = session()
     s.toggle_timer()
     s.note_card("late-fee-waiver", "Waiving a late-payment fee")
-    s.remember({"issue_summary": "Says the payment left the bank on time", "case_ref": "WA-20418", "customer_name": "Ann"})
+    s.remember(
+        {"issue_summary": "Says the payment left the bank on time", "case_ref": "WA-20418", "customer_name": "Ann"}
+    )
     w = walk_to(False, True)
     s.record_checklist(w.result, w.summary())
     s.set_target(Contact.from_card(bundled("contact-billing-specialists")))
     limits = bundled("late-fee-waiver").fields["discretion"]
-    s.authority_note = authority_summary("Waiving a late-payment fee", decide(limits, "rep", "20", {"account-in-good-standing": True}, 1))
+    s.authority_note = authority_summary(
+        "Waiving a late-payment fee", decide(limits, "rep", "20", {"account-in-good-standing": True}, 1)
+    )
     note = s.draft_note()
-    assert (note.level, note.reason, note.target, note.target_contact) == (2, "Beyond the rep's knowledge", "Billing specialists", "020 7946 0410")
+    assert (note.level, note.reason, note.target, note.target_contact) == (
+        2,
+        "Beyond the rep's knowledge",
+        "Billing specialists",
+        "020 7946 0410",
+    )
     assert note.summary == "Says the payment left the bank on time" and note.case_ref == "WA-20418"
     assert note.callback_owner == "Billing specialists" and note.callback is None
     text = render(note)

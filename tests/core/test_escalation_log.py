@@ -40,18 +40,33 @@ def entry(level=2, reason="Beyond the rep's knowledge", days_ago=0, **kw) -> Esc
 
 def test_today_and_this_week_count_by_reason_and_level(log):
     log.add(entry())
-    log.add(entry(cards=("expert-directory",), target="Billing specialists", outcome="Callback booked", call_seconds=740))
+    log.add(
+        entry(cards=("expert-directory",), target="Billing specialists", outcome="Callback booked", call_seconds=740)
+    )
     log.add(entry(level=3, reason="Customer asked for a supervisor"))
     log.add(entry(level=3, reason="Customer asked for a supervisor", days_ago=2))  # Tuesday, same week
     log.add(entry(days_ago=5))  # last Saturday: not this week
-    assert log.counts(start_of_day(NOW)) == {("Beyond the rep's knowledge", 2): 2, ("Customer asked for a supervisor", 3): 1}
-    assert log.counts(start_of_week(NOW)) == {("Customer asked for a supervisor", 3): 2, ("Beyond the rep's knowledge", 2): 2}
-    assert list(log.counts(start_of_week(NOW)))[0] == ("Customer asked for a supervisor", 3)  # most frequent, higher level first
+    assert log.counts(start_of_day(NOW)) == {
+        ("Beyond the rep's knowledge", 2): 2,
+        ("Customer asked for a supervisor", 3): 1,
+    }
+    assert log.counts(start_of_week(NOW)) == {
+        ("Customer asked for a supervisor", 3): 2,
+        ("Beyond the rep's knowledge", 2): 2,
+    }
+    assert next(iter(log.counts(start_of_week(NOW)))) == (
+        "Customer asked for a supervisor",
+        3,
+    )  # most frequent, higher level first
     assert start_of_week(NOW) == dt.datetime(2026, 11, 23, 0, 0, tzinfo=LONDON)
 
 
 def test_entries_come_back_as_logged_in_utc(log):
-    log.add(EscalationEntry(level=1, reason="Within policy", cards=("late-fee-waiver", "late-fee-waiver"), call_seconds=61.7))
+    log.add(
+        EscalationEntry(
+            level=1, reason="Within policy", cards=("late-fee-waiver", "late-fee-waiver"), call_seconds=61.7
+        )
+    )
     (e,) = log.entries()
     assert e.at == NOW and e.at.tzinfo is not None and e.at.utcoffset() == dt.timedelta(0)
     assert e.cards == ("late-fee-waiver",) and e.call_seconds == 61
@@ -92,12 +107,27 @@ def test_reason_whitespace_is_folded_to_one_line(log):
 
 def test_export_csv_has_a_header_and_neutralises_formulas(log, tmp_path):
     log.add(entry(days_ago=5))
-    log.add(entry(reason="=HYPERLINK(\"http://x\")", cards=("expert-directory", "late-fee-waiver"), call_seconds=90, outcome="-done"))
+    log.add(
+        entry(
+            reason='=HYPERLINK("http://x")',
+            cards=("expert-directory", "late-fee-waiver"),
+            call_seconds=90,
+            outcome="-done",
+        )
+    )
     out = tmp_path / "exports" / "week.csv"
     assert log.export_csv(out, since=start_of_week(NOW)) == 1
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
     assert rows[0] == ["time_utc", "level", "reason", "target", "cards", "outcome", "call_seconds"]
-    assert rows[1] == ["2026-11-26T15:00:00+00:00", "2", "'=HYPERLINK(\"http://x\")", "", "expert-directory late-fee-waiver", "'-done", "90"]
+    assert rows[1] == [
+        "2026-11-26T15:00:00+00:00",
+        "2",
+        '\'=HYPERLINK("http://x")',
+        "",
+        "expert-directory late-fee-waiver",
+        "'-done",
+        "90",
+    ]
     assert [p.name for p in out.parent.iterdir()] == ["week.csv"]  # no temp file left behind
     assert log.export_csv(tmp_path / "all.csv") == 2
 
@@ -170,7 +200,7 @@ def test_the_log_lives_apart_from_content_and_survives_a_content_reload(tmp_path
 # -- abusive-caller protocol ------------------------------------------------------------
 class Clock:
     def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 24, 14, 2, 0, tzinfo=dt.timezone.utc)
+        self.now = dt.datetime(2026, 11, 24, 14, 2, 0, tzinfo=dt.UTC)
 
     def __call__(self) -> dt.datetime:
         self.now += dt.timedelta(seconds=95)
@@ -220,5 +250,9 @@ def test_a_threat_of_harm_skips_the_warnings():
     rec.alert_supervisor("threatened to come to the office")
     assert rec.next_step == "end-or-transfer"
     rec.transfer("Duty supervisor")
-    assert rec.render().splitlines()[1].endswith("Duty supervisor alerted (threat of harm: warnings skipped) — threatened to come to the office")
+    assert (
+        rec.render()
+        .splitlines()[1]
+        .endswith("Duty supervisor alerted (threat of harm: warnings skipped) — threatened to come to the office")
+    )
     assert AbusiveCallRecord().render() == "Abusive-caller protocol: no steps taken.\n"

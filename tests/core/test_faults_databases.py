@@ -31,7 +31,7 @@ from workaid.core.settings import REGISTRY, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKAID = [sys.executable, "-m", "workaid"]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _damage_pages(path: Path, start_page: int = 1) -> None:
@@ -43,7 +43,9 @@ def _damage_pages(path: Path, start_page: int = 1) -> None:
 
 
 def _asides(data: Path, name: str = "content.db") -> list[Path]:
-    return sorted(p for p in data.iterdir() if p.name.startswith(f"{name}.damaged-") and not p.name.endswith(("-wal", "-shm")))
+    return sorted(
+        p for p in data.iterdir() if p.name.startswith(f"{name}.damaged-") and not p.name.endswith(("-wal", "-shm"))
+    )
 
 
 def _run(args: list[str], env_extra: dict | None = None, **kw) -> subprocess.CompletedProcess:
@@ -169,10 +171,18 @@ def test_damaged_escalation_log_is_kept_new_entries_go_to_a_fresh_log_and_export
 # -- 8. two processes at once -------------------------------------------------------------
 def test_two_imports_at_once_both_finish_or_one_says_another_workaid_is_busy(tmp_path):
     data = tmp_path / "data"
-    procs = [subprocess.Popen(WORKAID + ["--data-dir", str(data), "import", str(CONTENT)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            WORKAID + ["--data-dir", str(data), "import", str(CONTENT)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert "Traceback" not in err, err
         assert code == 0 or (code == 3 and "Another WorkAid is busy" in err), (code, err)
     assert any(code == 0 for code, _, _ in results)
@@ -180,10 +190,18 @@ def test_two_imports_at_once_both_finish_or_one_says_another_workaid_is_busy(tmp
 
 def test_three_first_starts_at_once_on_an_empty_data_folder(tmp_path):
     data = tmp_path / "data"
-    procs = [subprocess.Popen(WORKAID + ["--data-dir", str(data), "search", "refund"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            WORKAID + ["--data-dir", str(data), "search", "refund"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert "Traceback" not in err, err
         assert code == 0 or (code == 3 and "Another WorkAid is busy" in err), (code, err)
     assert sum(code == 0 for code, _, _ in results) >= 1
@@ -236,7 +254,9 @@ def test_broken_pipe_when_output_goes_to_head_exits_quietly(bundled_db, tmp_path
     data = tmp_path / "data"
     shutil.copytree(bundled_db, data)
     cmd = " ".join(WORKAID) + f" --data-dir {data} search a --limit 50 | head -c 1"
-    done = subprocess.run(["bash", "-c", "set -o pipefail; " + cmd], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", "-c", "set -o pipefail; " + cmd], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
     assert done.stdout
 
@@ -254,13 +274,40 @@ def test_search_works_from_a_read_only_data_folder(bundled_db, tmp_path):
             break
         os.chmod(p, os.stat(p).st_mode | 0o005)  # others may enter and list, not write
     os.chmod(data, 0o755)
-    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *WORKAID, "--data-dir", str(data), "search", "refund"]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    cmd = [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        *WORKAID,
+        "--data-dir",
+        str(data),
+        "search",
+        "refund",
+    ]
+    done = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)}
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "refund" in done.stdout.lower()
-    imp = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *WORKAID, "--data-dir", str(data),
-                          "import", str(CONTENT)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    imp = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            *WORKAID,
+            "--data-dir",
+            str(data),
+            "import",
+            str(CONTENT),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert imp.returncode == 3 and "Traceback" not in imp.stderr, imp.stderr
 
 
@@ -276,8 +323,16 @@ def test_preferences_nested_100000_deep_fall_back_to_defaults(tmp_path, caplog):
 
 @pytest.mark.parametrize(
     "name, value",
-    [("search.limit", -5), ("search.limit", 0), ("search.limit", 10**30), ("search.limit", "50"), ("search.limit", True),
-     ("window.geometry", "Ünïcode is not base64"), ("window.state", 12), ("search.kind", None)],
+    [
+        ("search.limit", -5),
+        ("search.limit", 0),
+        ("search.limit", 10**30),
+        ("search.limit", "50"),
+        ("search.limit", True),
+        ("window.geometry", "Ünïcode is not base64"),
+        ("window.state", 12),
+        ("search.kind", None),
+    ],
 )
 def test_preferences_out_of_range_or_wrong_type_are_rejected_with_a_log_line(tmp_path, caplog, name, value):
     import json

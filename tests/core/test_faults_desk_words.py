@@ -54,7 +54,9 @@ def walk_to_beyond_discretion():
 # -- 14: words for the customer ------------------------------------------------------------
 def test_internal_issue_summary_never_reaches_words_said_to_the_customer():
     s = session()
-    s.remember({"issue_summary": INTERNAL, CUSTOMER_ISSUE: "your broadband", "customer_name": "Mr Grant", "case_ref": "WA-7"})
+    s.remember(
+        {"issue_summary": INTERNAL, CUSTOMER_ISSUE: "your broadband", "customer_name": "Mr Grant", "case_ref": "WA-7"}
+    )
     said_to_colleague = 0
     for card in bundled_of_kind("script"):
         for section in say_sections(card.body):
@@ -93,8 +95,8 @@ def test_the_protocol_card_itself_reads_no_made_up_case_reference_to_the_custome
 
 def test_a_site_script_that_says_issue_summary_to_the_customer_asks_for_the_customer_words():
     body = (
-        "## Say — to the customer\n\n\"{customer_name}, sorry about {issue_summary}.\"\n\n"
-        "## Say — to the supervisor\n\n\"In short: {issue_summary}.\"\n\n## Notes\n\n{issue_summary} stays here.\n"
+        '## Say — to the customer\n\n"{customer_name}, sorry about {issue_summary}."\n\n'
+        '## Say — to the supervisor\n\n"In short: {issue_summary}."\n\n## Notes\n\n{issue_summary} stays here.\n'
     )
     spoken = speakable(body)
     sections = say_sections(spoken)
@@ -114,7 +116,9 @@ def test_hand_off_note_takes_the_reps_summary_else_the_customer_words():
 
 
 _NAMES = st.sampled_from(["customer_name", "issue_summary", CUSTOMER_ISSUE, "case_ref", "x y"])
-_HEADINGS = st.sampled_from(["## Say", "## Say — to the customer", "## Say — to the supervisor", "### Say — to my manager", "## Notes", "```"])
+_HEADINGS = st.sampled_from(
+    ["## Say", "## Say — to the customer", "## Say — to the supervisor", "### Say — to my manager", "## Notes", "```"]
+)
 _LINE = st.one_of(_HEADINGS, st.text(alphabet="ab {}\\?[]", max_size=12), _NAMES.map(lambda n: "{" + n + "}"))
 
 
@@ -127,7 +131,7 @@ def test_speakable_never_leaves_the_internal_summary_in_words_for_the_customer(l
     for section in say_sections(spoken):
         if for_customer(section.title):
             assert "issue_summary" not in placeholders_in(section.markdown)
-    for before, after in zip(body.splitlines(), spoken.splitlines()):
+    for before, after in zip(body.splitlines(), spoken.splitlines(), strict=False):
         assert before == after or after == before.replace("{issue_summary}", "{" + CUSTOMER_ISSUE + "}")
 
 
@@ -138,8 +142,16 @@ def test_checklist_routes_to_a_senior_rep_when_the_authority_check_says_so():
     rec = walk_to_beyond_discretion().result
     assert rec.outcome == "supervisor"  # what the checklist alone says
     plan = plan_for(rec, decision)
-    assert (plan.outcome, plan.level, plan.script, plan.title) == ("senior", 1, "script-handoff-senior-rep", "Ask a senior rep")
-    assert plan.reason == "Beyond the rep's discretion, within a senior rep's (senior-rep: up to £24, twice per 12 months, if account-in-good-standing)"
+    assert (plan.outcome, plan.level, plan.script, plan.title) == (
+        "senior",
+        1,
+        "script-handoff-senior-rep",
+        "Ask a senior rep",
+    )
+    assert (
+        plan.reason
+        == "Beyond the rep's discretion, within a senior rep's (senior-rep: up to £24, twice per 12 months, if account-in-good-standing)"
+    )
     contacts = [Contact.from_card(c) for c in bundled_of_kind("contact")]
     ranked = rank_contacts(contacts, plan.outcome)
     assert ranked[0].id == "contact-senior-reps" and not ranked[0].is_supervisor_desk
@@ -159,7 +171,10 @@ def test_hand_off_note_carries_the_authority_result_and_the_senior_route():
     text = render(s.draft_note())
     assert "Level: 1 — handled by the rep" in text
     assert "Reason: Beyond the rep's discretion, within a senior rep's" in text
-    assert "Tried: Authority check (Waiving a late-payment fee): £12.00 asked as rep — needs a senior rep; I may not offer anything myself." in text
+    assert (
+        "Tried: Authority check (Waiving a late-payment fee): £12.00 asked as rep — needs a senior rep; I may not offer anything myself."
+        in text
+    )
     assert "To: Senior reps — Team chat #senior-reps" in text
     assert "supervisor" not in text.split("Tried:")[0].lower()
 
@@ -168,8 +183,8 @@ def test_hand_off_note_carries_the_authority_result_and_the_senior_route():
 def _contact(n: int) -> str:
     return (
         f"---\nid: contact-team-{n:03d}\nkind: contact\ntitle: Team {n:03d}\nowner: ops\nreview_by: 2027-01-01\n"
-        f"summary: Team number {n}.\nteam: Team {n:03d}\ntopics: [topic-{n}]\nchannel: phone\ndirect: \"ext {n}\"\n"
-        f"hours: \"Mon-Fri 08:00-18:00\"\ntimezone: Europe/London\n---\nTeam {n}.\n"
+        f'summary: Team number {n}.\nteam: Team {n:03d}\ntopics: [topic-{n}]\nchannel: phone\ndirect: "ext {n}"\n'
+        f'hours: "Mon-Fri 08:00-18:00"\ntimezone: Europe/London\n---\nTeam {n}.\n'
     )
 
 
@@ -213,7 +228,10 @@ def test_a_changed_limit_is_named_with_author_and_local_time():
     discretion = copy.deepcopy(old.fields["discretion"])
     discretion["roles"][1]["max_amount"] = 25
     new = _changed(old, discretion=discretion)
-    history = [{"version": 2, "author": "Olu", "published_at": "2026-07-01T00:42:00+00:00"}, {"version": 1, "author": "Ann"}]
+    history = [
+        {"version": 2, "author": "Olu", "published_at": "2026-07-01T00:42:00+00:00"},
+        {"version": 1, "author": "Ann"},
+    ]
     change = compare(old, new, history)
     assert change.changes == ("senior-rep limit now £25",) and change.limits_changed
     assert change.banner(ZoneInfo("Europe/London")) == "Updated 01:42 by Olu: senior-rep limit now £25"  # BST
@@ -229,7 +247,7 @@ def test_a_changed_limit_is_named_with_author_and_local_time():
         "new team-lead: up to £30",
         "beyond every limit, manager now decides",
     )
-    assert change.banner(dt.timezone.utc) == "Updated: " + "; ".join(change.changes)
+    assert change.banner(dt.UTC) == "Updated: " + "; ".join(change.changes)
 
 
 def test_a_contact_change_names_the_field_and_a_text_change_says_text_changed():
@@ -249,7 +267,10 @@ def test_decision_words_say_what_the_rep_was_told():
     from workaid.core.desk.changes import decision_words
 
     limits = bundled("late-fee-waiver").fields["discretion"]
-    assert decision_words(decide(limits, "senior-rep", "24", {"account-in-good-standing": True}, 1)) == "within your discretion up to £24"
+    assert (
+        decision_words(decide(limits, "senior-rep", "24", {"account-in-good-standing": True}, 1))
+        == "within your discretion up to £24"
+    )
     assert decision_words(second_late_fee_decision()) == "needs a senior rep (nothing yourself)"
     assert decision_words(decide(limits, "supervisor", "40")) == "within your authority"
 
@@ -262,8 +283,10 @@ _VALUES = st.recursive(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["discretion", "direct", "hours", "topics", "x"]), _VALUES, max_size=4),
-       st.dictionaries(st.sampled_from(["discretion", "direct", "hours", "topics", "x"]), _VALUES, max_size=4))
+@given(
+    st.dictionaries(st.sampled_from(["discretion", "direct", "hours", "topics", "x"]), _VALUES, max_size=4),
+    st.dictionaries(st.sampled_from(["discretion", "direct", "hours", "topics", "x"]), _VALUES, max_size=4),
+)
 def test_comparing_any_two_field_sets_never_raises(old, new):
     from workaid.core.desk.changes import field_changes
 

@@ -76,13 +76,25 @@ def test_share_files_are_readable_by_another_os_user(tmp_path):
         os.chown(desk, NOBODY, NOBODY)
         config = base / "workaid.toml"
         config.write_text(f'share = "{share}"\ntrusted_keys = ["{pub_path}"]\n')
-        env = {**os.environ, "HOME": str(desk), "WORKAID_CONFIG": str(config), "XDG_CONFIG_HOME": str(desk / "cfg"),
-               "XDG_CONFIG_DIRS": str(base / "site"), "XDG_DATA_HOME": str(desk / "share")}
+        env = {
+            **os.environ,
+            "HOME": str(desk),
+            "WORKAID_CONFIG": str(config),
+            "XDG_CONFIG_HOME": str(desk / "cfg"),
+            "XDG_CONFIG_DIRS": str(base / "site"),
+            "XDG_DATA_HOME": str(desk / "share"),
+        }
         drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
 
         def as_nobody(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([*drop, sys.executable, "-m", "workaid", "--data-dir", str(desk / "data"), *args],
-                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            return subprocess.run(
+                [*drop, sys.executable, "-m", "workaid", "--data-dir", str(desk / "data"), *args],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
 
         out = as_nobody("sync")
         assert out.returncode == 0, out.stderr
@@ -170,11 +182,19 @@ def _dead_pid() -> int:
 def test_lock_of_a_dead_publish_is_taken_over_and_its_temp_files_cleaned(rig):
     import socket
 
-    holder = {"user": "carol", "host": socket.gethostname(), "pid": _dead_pid(),
-              "started_at": "2026-01-01T00:00:00+00:00", "started": time.time()}
+    holder = {
+        "user": "carol",
+        "host": socket.gethostname(),
+        "pid": _dead_pid(),
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "started": time.time(),
+    }
     (rig.share / pack.LOCK_FILE).write_text(json.dumps(holder))
-    debris = [rig.share / ".current.json.abc123.tmp", rig.share / "manifests/.2.json.x1y2.tmp",
-              rig.share / "objects" / "ab" / ".abcd.q9.tmp"]
+    debris = [
+        rig.share / ".current.json.abc123.tmp",
+        rig.share / "manifests/.2.json.x1y2.tmp",
+        rig.share / "objects" / "ab" / ".abcd.q9.tmp",
+    ]
     for d in debris:
         d.parent.mkdir(parents=True, exist_ok=True)
         d.write_text("half")
@@ -191,8 +211,7 @@ def test_lock_of_a_dead_publish_is_taken_over_and_its_temp_files_cleaned(rig):
 
 def test_lock_older_than_the_limit_is_taken_over_but_a_live_one_is_not(rig):
     lock = rig.share / pack.LOCK_FILE
-    live = {"user": "dan", "host": "another-host", "pid": 4242, "started_at": "now",
-            "started": time.time()}
+    live = {"user": "dan", "host": "another-host", "pid": 4242, "started_at": "now", "started": time.time()}
     lock.write_text(json.dumps(live))
     rig.write("new.md", card_text("new-card", "New"))
     with pytest.raises(pack.PublishConflict, match="dan@another-host pid 4242"):
@@ -344,15 +363,24 @@ def test_import_on_a_desk_that_syncs_from_a_share_is_refused(rig, tmp_path, monk
 def test_checkout_into_a_folder_with_unpublished_edits_refuses_and_force_keeps_a_backup(rig, tmp_path, capsys):
     dest = tmp_path / "co"
     pub = str(rig.root / "keys" / "publisher.pub")
-    assert cli.main(["--data-dir", str(tmp_path / "d"), "checkout", str(rig.share), str(dest), "--trusted-key", pub]) == 0
+    assert (
+        cli.main(["--data-dir", str(tmp_path / "d"), "checkout", str(rig.share), str(dest), "--trusted-key", pub]) == 0
+    )
     card = dest / "fees/late-fee-waiver.md"
     card.write_text(card.read_text().replace("£12", "£77"))
     capsys.readouterr()
-    assert cli.main(["--data-dir", str(tmp_path / "d"), "checkout", str(rig.share), str(dest), "--trusted-key", pub]) == 1
+    assert (
+        cli.main(["--data-dir", str(tmp_path / "d"), "checkout", str(rig.share), str(dest), "--trusted-key", pub]) == 1
+    )
     err = capsys.readouterr().err
     assert str(card) in err and "--force" in err
     assert "£77" in card.read_text()
-    assert cli.main(["--data-dir", str(tmp_path / "d"), "checkout", str(rig.share), str(dest), "--trusted-key", pub, "--force"]) == 0
+    assert (
+        cli.main(
+            ["--data-dir", str(tmp_path / "d"), "checkout", str(rig.share), str(dest), "--trusted-key", pub, "--force"]
+        )
+        == 0
+    )
     backups = list(tmp_path.glob("co.backup-*"))
     assert len(backups) == 1 and "£77" in (backups[0] / "fees/late-fee-waiver.md").read_text()
     assert "£12" in card.read_text()
@@ -372,7 +400,11 @@ def test_readme_checkout_example_works_as_written(rig, tmp_path, monkeypatch, ca
     line = next(ln for ln in readme.splitlines() if ln.startswith("workaid checkout "))
     command = line.split("#")[0].split()[1:]
     keydir = rig.root / "keys"
-    values = {"SHARE": str(rig.share), "DIR": str(tmp_path / "co"), "KEYDIR/publisher.pub": str(keydir / "publisher.pub")}
+    values = {
+        "SHARE": str(rig.share),
+        "DIR": str(tmp_path / "co"),
+        "KEYDIR/publisher.pub": str(keydir / "publisher.pub"),
+    }
     argv = [values.get(w, w) for w in command]
     monkeypatch.setenv("WORKAID_CONFIG", str(tmp_path / "empty.toml"))
     (tmp_path / "empty.toml").write_text("")
@@ -388,7 +420,9 @@ def test_checkout_without_a_trusted_key_says_how_to_give_one(rig, tmp_path, monk
     assert "--trusted-key" in err and "trusted_keys" in err
 
 
-@pytest.mark.parametrize("bad", ["C:/x.md", "C:x.md", "c:\\x.md", "../escape.md", "/abs.md", "a/../../b.md", "x:stream.md"])
+@pytest.mark.parametrize(
+    "bad", ["C:/x.md", "C:x.md", "c:\\x.md", "../escape.md", "/abs.md", "a/../../b.md", "x:stream.md"]
+)
 def test_checkout_rejects_windows_drive_names_and_paths_outside_the_folder(rig, tmp_path, bad):
     m = rig.manifest()
     m["cards"]["late-fee-waiver"]["path"] = bad
@@ -420,12 +454,28 @@ def test_publish_author_defaults_to_the_configured_author_not_the_login(rig, tmp
     monkeypatch.setenv("WORKAID_CONFIG", str(_config(tmp_path, rig, author="Olu Adeyemi")))
     _edit(rig, "£12", "£15")
     key = rig.root / "keys" / "publisher.key"
-    assert cli.main(["--data-dir", str(tmp_path / "d"), "publish", str(rig.src), str(rig.share), "--key", str(key)]) == 0
+    assert (
+        cli.main(["--data-dir", str(tmp_path / "d"), "publish", str(rig.src), str(rig.share), "--key", str(key)]) == 0
+    )
     latest = rig.manifest()["cards"]["late-fee-waiver"]["versions"][-1]
     assert latest["author"] == "Olu Adeyemi" and rig.pointer()["publisher"] == "Olu Adeyemi"
     _edit(rig, "£15", "£16")
-    assert cli.main(["--data-dir", str(tmp_path / "d"), "publish", str(rig.src), str(rig.share), "--key", str(key),
-                     "--author", "Sam"]) == 0
+    assert (
+        cli.main(
+            [
+                "--data-dir",
+                str(tmp_path / "d"),
+                "publish",
+                str(rig.src),
+                str(rig.share),
+                "--key",
+                str(key),
+                "--author",
+                "Sam",
+            ]
+        )
+        == 0
+    )
     assert rig.manifest()["cards"]["late-fee-waiver"]["versions"][-1]["author"] == "Sam"
 
 

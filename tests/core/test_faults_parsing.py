@@ -39,15 +39,21 @@ def card(front: str, body: str = "Body\n") -> str:
 
 # -- 11. every scalar in every field: one located problem, never a traceback ---------
 
+
 def test_impossible_date_is_one_located_problem_saying_why():
     assert problems_of(card("review_by: 2027-02-30")) == [
-        "x.md:4 — review_by '2027-02-30' is not a real date (day is out of range for month); write it like 2027-03-01"]
+        "x.md:4 — review_by '2027-02-30' is not a real date (day is out of range for month); write it like 2027-03-01"
+    ]
     assert "year 0 is out of range" in problems_of(card("review_by: 0000-01-01"))[0]
 
 
 def test_timestamp_tag_with_nonsense_is_located_not_a_crash():
-    assert problems_of(card("review_by: !!timestamp nonsense")) == ["x.md:4 — the review_by: 'nonsense' is not a date or time"]
-    assert problems_of(card("review_by: !!timestamp 2027-02-30"))[0].startswith("x.md:4 — review_by '2027-02-30' is not a real date")
+    assert problems_of(card("review_by: !!timestamp nonsense")) == [
+        "x.md:4 — the review_by: 'nonsense' is not a date or time"
+    ]
+    assert problems_of(card("review_by: !!timestamp 2027-02-30"))[0].startswith(
+        "x.md:4 — review_by '2027-02-30' is not a real date"
+    )
 
 
 @pytest.mark.parametrize("key", ["id", "title", "owner", "summary", "review_by", "tags", "kind", "x"])
@@ -61,11 +67,48 @@ def test_five_thousand_digit_number_in_any_field_is_located_not_a_crash(key):
 
 
 SCALARS = [
-    "yes", "no", "on", "~", "null", "true", "1.10", ".inf", "-.inf", ".nan", "1e400", "0o17", "0x1F", "1:30:00",
-    "2027-03-01", "2027-03-01 10:00:00", "2027-13-45", "!!binary aGVsbG8=", "!!binary '!!!'", "!!set {a, b}",
-    "!!omap [{a: 1}]", "!!pairs [{a: 1}]", "!!int x", "!!float x", "!!bool maybe", "!!null x", "!!str 5", "!!timestamp x",
-    "[a, [b, {c: d}]]", "{a: {b: {c: [1]}}}", "[]", "{}", "''", "!foo bar", "!!python/name:os.system",
-    "{<<: {a: 1}, b: 2}", "&x 1", "[&y a, *y]", "\"\\x\"", "'unclosed", "[unclosed", "{unclosed",
+    "yes",
+    "no",
+    "on",
+    "~",
+    "null",
+    "true",
+    "1.10",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "1e400",
+    "0o17",
+    "0x1F",
+    "1:30:00",
+    "2027-03-01",
+    "2027-03-01 10:00:00",
+    "2027-13-45",
+    "!!binary aGVsbG8=",
+    "!!binary '!!!'",
+    "!!set {a, b}",
+    "!!omap [{a: 1}]",
+    "!!pairs [{a: 1}]",
+    "!!int x",
+    "!!float x",
+    "!!bool maybe",
+    "!!null x",
+    "!!str 5",
+    "!!timestamp x",
+    "[a, [b, {c: d}]]",
+    "{a: {b: {c: [1]}}}",
+    "[]",
+    "{}",
+    "''",
+    "!foo bar",
+    "!!python/name:os.system",
+    "{<<: {a: 1}, b: 2}",
+    "&x 1",
+    "[&y a, *y]",
+    '"\\x"',
+    "'unclosed",
+    "[unclosed",
+    "{unclosed",
 ]
 FIELDS = sorted(set(COMMON_KEYS) | {k for keys in KIND_KEYS.values() for k in keys})
 
@@ -86,44 +129,94 @@ def test_every_yaml_scalar_kind_in_every_field_is_located_or_valid(kind):
 
 
 def test_binary_and_sets_are_refused_where_no_check_looks():
-    text = ("---\nid: c\nkind: checklist\ntitle: T\nsteps:\n  - id: a\n    question: Q?\n    help: !!binary aGVsbG8=\n"
-            "    yes: {outcome: handle, reason: r}\n    no: {outcome: handle, reason: r}\n---\n")
-    assert problems_of(text) == ["x.md:8 — steps.0.help holds binary data (!!binary); a card holds only text, numbers, lists and blocks"]
+    text = (
+        "---\nid: c\nkind: checklist\ntitle: T\nsteps:\n  - id: a\n    question: Q?\n    help: !!binary aGVsbG8=\n"
+        "    yes: {outcome: handle, reason: r}\n    no: {outcome: handle, reason: r}\n---\n"
+    )
+    assert problems_of(text) == [
+        "x.md:8 — steps.0.help holds binary data (!!binary); a card holds only text, numbers, lists and blocks"
+    ]
     contact = "---\nid: c\nkind: contact\ntitle: T\nteam: B\ntopics: [a]\nchannel: phone\ndirect: '1'\ntimezone: !!set {a}\n---\n"
-    assert problems_of(contact) == ["x.md:9 — timezone holds a set (!!set); a card holds only text, numbers, lists and blocks"]
+    assert problems_of(contact) == [
+        "x.md:9 — timezone holds a set (!!set); a card holds only text, numbers, lists and blocks"
+    ]
 
 
 def test_text_fields_keep_what_was_typed_not_what_yaml_guessed():
-    c = parse_card(card("kind: contact\nteam: 1.10\ntopics: [a]\nchannel: phone\ndirect: 02071234").encode(), "x.md").card
-    assert c is not None and c.fields["direct"] == "02071234" and c.fields["team"] == "1.10"  # not octal 553628, not 1.1
+    c = parse_card(
+        card("kind: contact\nteam: 1.10\ntopics: [a]\nchannel: phone\ndirect: 02071234").encode(), "x.md"
+    ).card
+    assert (
+        c is not None and c.fields["direct"] == "02071234" and c.fields["team"] == "1.10"
+    )  # not octal 553628, not 1.1
     assert parse_card(b"---\nid: 2024\ntitle: yes\n---\n", "x.md").card.title == "yes"
 
 
 def test_deep_nesting_and_aliases_are_refused_with_a_line():
-    assert problems_of(card("summary: " + "[" * 40 + "]" * 40))[0].startswith("x.md:4 — front matter is nested more than")
+    assert problems_of(card("summary: " + "[" * 40 + "]" * 40))[0].startswith(
+        "x.md:4 — front matter is nested more than"
+    )
     assert problems_of(card("summary: " + "[" * 5000 + "]" * 5000))[0].startswith("x.md:4 — front matter is nested")
-    assert problems_of(card("owner: &o x\nsummary: *o"))[0].startswith("x.md:") and "aliases" in problems_of(card("owner: &o x\nsummary: *o"))[0]
+    assert (
+        problems_of(card("owner: &o x\nsummary: *o"))[0].startswith("x.md:")
+        and "aliases" in problems_of(card("owner: &o x\nsummary: *o"))[0]
+    )
 
 
 def test_merge_key_into_top_level_is_checked_like_any_key():
-    assert problems_of(card("<<: {owner: billing, reveiw_by: 2027-01-01}")) == ["x.md:4 — unknown key 'reveiw_by' (did you mean 'review_by'?)"]
+    assert problems_of(card("<<: {owner: billing, reveiw_by: 2027-01-01}")) == [
+        "x.md:4 — unknown key 'reveiw_by' (did you mean 'review_by'?)"
+    ]
 
 
 def test_duplicate_key_is_an_error_naming_both_lines():
     assert problems_of("---\nid: a\ntitle: First\nowner: x\ntitle: Second\n---\n") == [
-        "x.md:5 — key 'title' appears twice (first on line 3); keep one"]
+        "x.md:5 — key 'title' appears twice (first on line 3); keep one"
+    ]
     assert "appears twice" in problems_of(card("discretion: {unit: GBP, unit: EUR}"))[0]
 
 
 KEYS = st.sampled_from(list(FIELDS) + ["yes", "no", "steps", "roles", "x", "<<", "", "Title"]) | st.text(max_size=8)
-LEAVES = (st.none() | st.booleans() | st.integers(min_value=-10**30, max_value=10**30) | st.floats(allow_nan=True)
-          | st.text(max_size=30) | st.dates() | st.datetimes() | st.binary(max_size=8) | st.frozensets(st.integers(0, 5), max_size=3))
+LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=30)
+    | st.dates()
+    | st.datetimes()
+    | st.binary(max_size=8)
+    | st.frozensets(st.integers(0, 5), max_size=3)
+)
 VALUES = st.recursive(LEAVES, lambda c: st.lists(c, max_size=4) | st.dictionaries(KEYS, c, max_size=4), max_leaves=20)
-RAW = st.sampled_from([
-    "!!timestamp nonsense", "2027-02-30", "9" * 5000, "0x" + "f" * 4000, "!!binary ???", "!!int ''", "!!bool maybe",
-    "&a [1]", "*a", "{<<: *a}", "!!set {a: 1}", "[" * 60 + "]" * 60, "'open", "\"\\q\"", "a: b: c", "\t- x", "- a\n - b",
-    "!!python/object:os.system x", "|\n  block\n  text", ">\n folded", "? complex\n: key", "@at", "`tick", "%dir",
-])
+RAW = st.sampled_from(
+    [
+        "!!timestamp nonsense",
+        "2027-02-30",
+        "9" * 5000,
+        "0x" + "f" * 4000,
+        "!!binary ???",
+        "!!int ''",
+        "!!bool maybe",
+        "&a [1]",
+        "*a",
+        "{<<: *a}",
+        "!!set {a: 1}",
+        "[" * 60 + "]" * 60,
+        "'open",
+        '"\\q"',
+        "a: b: c",
+        "\t- x",
+        "- a\n - b",
+        "!!python/object:os.system x",
+        "|\n  block\n  text",
+        ">\n folded",
+        "? complex\n: key",
+        "@at",
+        "`tick",
+        "%dir",
+    ]
+)
 
 
 def _as_yaml(value) -> str:
@@ -134,10 +227,12 @@ def _as_yaml(value) -> str:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(KEYS, VALUES, max_size=8),
-       st.lists(st.tuples(KEYS, RAW), max_size=4),
-       st.sampled_from(KINDS),
-       st.text(max_size=200))
+@given(
+    st.dictionaries(KEYS, VALUES, max_size=8),
+    st.lists(st.tuples(KEYS, RAW), max_size=4),
+    st.sampled_from(KINDS),
+    st.text(max_size=200),
+)
 def test_parse_never_raises_on_any_yaml_document(data, raw_lines, kind, body):
     data = {"kind": kind, **data}
     text = _as_yaml(data) + "".join(f"{k}: {v}\n" for k, v in raw_lines)
@@ -161,12 +256,20 @@ def test_check_import_and_publish_report_typos_without_a_traceback(tmp_path):
     write_card(src, "colon.md", "---\nid: c\ntitle: Fees: what to say\n---\n")
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(tmp_path / "desk"), *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "workaid", "--data-dir", str(tmp_path / "desk"), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert run("keygen", "--out", str(tmp_path / "keys")).returncode == 0
-    for args in (["check", str(src)], ["import", str(src)],
-                 ["publish", str(src), str(tmp_path / "share"), "--key", str(tmp_path / "keys/publisher.key")]):
+    for args in (
+        ["check", str(src)],
+        ["import", str(src)],
+        ["publish", str(src), str(tmp_path / "share"), "--key", str(tmp_path / "keys/publisher.key")],
+    ):
         out = run(*args)
         assert out.returncode == 1, (args, out.stderr)
         assert "Traceback" not in out.stderr and INTERNAL not in out.stderr
@@ -177,19 +280,27 @@ def test_check_import_and_publish_report_typos_without_a_traceback(tmp_path):
 
 # -- 12. YAML errors in plain words; placeholders located in the body ----------------
 
-@pytest.mark.parametrize("front, line, words", [
-    ("id: a\ntitle: Fees: what to say", 3, "the title contains ': ' — put the whole title in quotes"),
-    ("id: a\ntitle: T\nsummary: Note: read it", 4, "the summary contains ': ' — put the whole summary in quotes"),
-    ("id: a\ntitle: T\n\towner: x", 4, "indented with a tab"),
-    ("id: a\ntitle: 'never closed\nowner: x", 3, "a quote opened on this line is never closed"),
-    ("id: a\ntitle: T\ntags: [a, b\nowner: x", 4, "a '[' list opened on this line is never closed"),
-    ("id: a\ntitle: T\nsummary: {a: b\nowner: x", 4, "a '{' block opened on this line is never closed"),
-    ("id: a\ntitle: T\ndiscretion:\n  unit: GBP\n escalate_to: x", 6, "indented differently from the keys above it"),
-    ("id: a\ntitle: T\ndiscretion:\n  unit: GBP\n    escalate_to: x", 6, "contains ': '"),
-    ("id: a\ntitle: T\nowner: @team", 4, "starts with a character YAML reserves"),
-    ("id: a\ntitle: \"C:\\qa\"", 3, "unknown escape; use single quotes"),
-    ("id: a\ntitle: T\nowner: !custom x", 4, "the YAML tag '!custom' is not allowed in a card"),
-])
+
+@pytest.mark.parametrize(
+    "front, line, words",
+    [
+        ("id: a\ntitle: Fees: what to say", 3, "the title contains ': ' — put the whole title in quotes"),
+        ("id: a\ntitle: T\nsummary: Note: read it", 4, "the summary contains ': ' — put the whole summary in quotes"),
+        ("id: a\ntitle: T\n\towner: x", 4, "indented with a tab"),
+        ("id: a\ntitle: 'never closed\nowner: x", 3, "a quote opened on this line is never closed"),
+        ("id: a\ntitle: T\ntags: [a, b\nowner: x", 4, "a '[' list opened on this line is never closed"),
+        ("id: a\ntitle: T\nsummary: {a: b\nowner: x", 4, "a '{' block opened on this line is never closed"),
+        (
+            "id: a\ntitle: T\ndiscretion:\n  unit: GBP\n escalate_to: x",
+            6,
+            "indented differently from the keys above it",
+        ),
+        ("id: a\ntitle: T\ndiscretion:\n  unit: GBP\n    escalate_to: x", 6, "contains ': '"),
+        ("id: a\ntitle: T\nowner: @team", 4, "starts with a character YAML reserves"),
+        ('id: a\ntitle: "C:\\qa"', 3, "unknown escape; use single quotes"),
+        ("id: a\ntitle: T\nowner: !custom x", 4, "the YAML tag '!custom' is not allowed in a card"),
+    ],
+)
 def test_yaml_errors_are_explained_in_plain_words_at_their_line(front, line, words):
     (got,) = problems_of(f"---\n{front}\n---\n")
     assert got.startswith(f"x.md:{line} — ") and words in got, got
@@ -226,7 +337,19 @@ def test_misspelt_placeholder_is_reported_at_the_body_line_with_a_suggestion():
 
 # -- 13. plain Markdown folders import whole, ids unique and stable ------------------
 
-AWKWARD = ["a_b.md", "a-b.md", "c++.md", "c.md", "!.md", "~.md", "客服.md", "Возврат.md", "café.md", "cafe.md", "Café.md"]
+AWKWARD = [
+    "a_b.md",
+    "a-b.md",
+    "c++.md",
+    "c.md",
+    "!.md",
+    "~.md",
+    "客服.md",
+    "Возврат.md",
+    "café.md",
+    "cafe.md",
+    "Café.md",
+]
 
 
 def test_names_that_differ_in_punctuation_or_script_all_import_with_readable_ids(tmp_path):
@@ -238,8 +361,17 @@ def test_names_that_differ_in_punctuation_or_script_all_import_with_readable_ids
     assert len(set(ids.values())) == len(AWKWARD)
     assert all(ID_RE.match(i) for i in ids.values())
     assert ids["客服.md"] == "kefu" and ids["Возврат.md"] == "vozvrat"
-    for name, base in (("a_b.md", "a-b"), ("a-b.md", "a-b"), ("c++.md", "c"), ("c.md", "c"), ("café.md", "cafe"), ("cafe.md", "cafe")):
-        assert ids[name].startswith(base + "-") and len(ids[name]) == len(base) + 7, ids  # both sides of a clash get a hash
+    for name, base in (
+        ("a_b.md", "a-b"),
+        ("a-b.md", "a-b"),
+        ("c++.md", "c"),
+        ("c.md", "c"),
+        ("café.md", "cafe"),
+        ("cafe.md", "cafe"),
+    ):
+        assert ids[name].startswith(base + "-") and len(ids[name]) == len(base) + 7, (
+            ids
+        )  # both sides of a clash get a hash
     assert ids["!.md"].startswith("card-") and ids["~.md"].startswith("card-")
 
 
@@ -271,11 +403,29 @@ def test_bundled_pack_plain_file_keeps_its_id():
 
 def _generated_folder(root, n: int, seed: int = 9) -> list[str]:
     rng = random.Random(seed)
-    stems = ["Возврат", "客服", "café", "cafe", "a_b", "a-b", "c++", "c", "!", "~", "Ελληνικά", "한국어", "عربى", "Notes", "ß"]
+    stems = [
+        "Возврат",
+        "客服",
+        "café",
+        "cafe",
+        "a_b",
+        "a-b",
+        "c++",
+        "c",
+        "!",
+        "~",
+        "Ελληνικά",
+        "한국어",
+        "عربى",
+        "Notes",
+        "ß",
+    ]
     dirs = ["", "Billing/", "billing/", "Служба/", "客服/", "Über uns/", "a b/", "a_b/"]
     names = set()
     while len(names) < n:
-        names.add(f"{rng.choice(dirs)}{rng.choice(stems)}{rng.choice(['', ' ', '_', '-', '!', ''])}{rng.randrange(400) if rng.random() < .8 else ''}.md")
+        names.add(
+            f"{rng.choice(dirs)}{rng.choice(stems)}{rng.choice(['', ' ', '_', '-', '!', ''])}{rng.randrange(400) if rng.random() < 0.8 else ''}.md"
+        )
     for name in sorted(names):
         write_card(root, name, f"# {name}\n\nText {rng.random()}\n")
     return sorted(names)
@@ -305,17 +455,35 @@ def test_three_thousand_generated_files_import_whole_with_stable_ids(tmp_path, l
 
 def test_sync_debris_is_listed_as_skipped_with_a_reason(tmp_path):
     write_card(tmp_path, "Invoice.md", "# Invoice\n")
-    for junk in ("Invoice (2).md", "~$voice.md", ".hidden.md", "x.sync-conflict-20260101-101010-ABCDEFG.md",
-                 "y (conflicted copy 2026-01-01).md", ".syncthing.Invoice.md.tmp"):
+    for junk in (
+        "Invoice (2).md",
+        "~$voice.md",
+        ".hidden.md",
+        "x.sync-conflict-20260101-101010-ABCDEFG.md",
+        "y (conflicted copy 2026-01-01).md",
+        ".syncthing.Invoice.md.tmp",
+    ):
         write_card(tmp_path, junk, "# junk\n")
     (tmp_path / "link.md").symlink_to(tmp_path / "Invoice.md")
     result = load_folder(tmp_path)
     assert [c.source for c in result.cards] == ["Invoice.md"] and result.problems == []
     reasons = {s.source: s.reason for s in result.skipped}
-    assert set(reasons) == {"Invoice (2).md", "~$voice.md", ".hidden.md", "x.sync-conflict-20260101-101010-ABCDEFG.md",
-                            "y (conflicted copy 2026-01-01).md", ".syncthing.Invoice.md.tmp", "link.md"}
+    assert set(reasons) == {
+        "Invoice (2).md",
+        "~$voice.md",
+        ".hidden.md",
+        "x.sync-conflict-20260101-101010-ABCDEFG.md",
+        "y (conflicted copy 2026-01-01).md",
+        ".syncthing.Invoice.md.tmp",
+        "link.md",
+    }
     assert "copy made by a sync tool" in reasons["Invoice (2).md"] and "link" in reasons["link.md"]
-    out = subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(tmp_path / "d"), "check", str(tmp_path)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "workaid", "--data-dir", str(tmp_path / "d"), "check", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert f"note: {tmp_path / 'Invoice (2).md'} — skipped: looks like a copy made by a sync tool" in out.stdout

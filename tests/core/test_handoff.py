@@ -20,18 +20,21 @@ BILLING = ContactHours.from_fields(bundled("contact-billing-specialists").fields
 
 
 def note(**kw) -> HandoffNote:
-    base = dict(
-        level=2,
-        reason="Beyond the rep's knowledge",
-        target="Billing specialists",
-        target_contact="020 7946 0410",
-        cards=[ConsultedCard("late-fee-waiver", "Waiving a late-payment fee"), ConsultedCard("expert-directory", "Expert and team directory — who handles what")],
-        tried="Checked payment history: paid 3 Nov by card.\nLate fee £12 still on the bill.",
-        summary="Says she paid on time; charged a £12 late fee anyway",
-        callback=dt.datetime(2026, 11, 24, 16, 0, tzinfo=LONDON),
-        callback_owner="Billing specialists",
-        case_ref="WA-20418",
-    )
+    base = {
+        "level": 2,
+        "reason": "Beyond the rep's knowledge",
+        "target": "Billing specialists",
+        "target_contact": "020 7946 0410",
+        "cards": [
+            ConsultedCard("late-fee-waiver", "Waiving a late-payment fee"),
+            ConsultedCard("expert-directory", "Expert and team directory — who handles what"),
+        ],
+        "tried": "Checked payment history: paid 3 Nov by card.\nLate fee £12 still on the bill.",
+        "summary": "Says she paid on time; charged a £12 late fee anyway",
+        "callback": dt.datetime(2026, 11, 24, 16, 0, tzinfo=LONDON),
+        "callback_owner": "Billing specialists",
+        "case_ref": "WA-20418",
+    }
     base.update(kw)
     return HandoffNote(**base)
 
@@ -99,4 +102,6 @@ def test_cards_consulted_are_kept_once_in_the_order_opened():
     for card_id in ("late-fee-waiver", "fee-waiver-basics", "late-fee-waiver"):
         n.add_card(card_id, bundled(card_id).title)
     assert [c.id for c in n.cards] == ["late-fee-waiver", "fee-waiver-basics"]
-    assert consulted([bundled("late-fee-waiver"), bundled("late-fee-waiver")]) == [ConsultedCard("late-fee-waiver", "Waiving a late-payment fee")]
+    assert consulted([bundled("late-fee-waiver"), bundled("late-fee-waiver")]) == [
+        ConsultedCard("late-fee-waiver", "Waiving a late-payment fee")
+    ]

@@ -103,9 +103,7 @@ def test_load_private_key_rejects_other_key_types(tmp_path):
     other = ec.generate_private_key(ec.SECP256R1())
     path = tmp_path / "ec.key"
     path.write_bytes(
-        other.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     with pytest.raises(KeyProblem, match="type EC; WorkAid publisher keys are Ed25519"):
         keys.load_private_key(path)

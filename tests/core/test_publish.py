@@ -113,7 +113,11 @@ def test_publishing_refuses_to_build_on_a_pack_it_cannot_verify(rig, tmp_path):
 def test_pointer_is_replaced_last(rig, monkeypatch):
     order = []
     real = pack.atomic_write
-    monkeypatch.setattr(pack, "atomic_write", lambda path, data, **kw: (order.append(path.parent.name + "/" + path.name), real(path, data, **kw)))
+    monkeypatch.setattr(
+        pack,
+        "atomic_write",
+        lambda path, data, **kw: (order.append(path.parent.name + "/" + path.name), real(path, data, **kw)),
+    )
     rig.write("fees/late-fee-waiver.md", (rig.src / "fees/late-fee-waiver.md").read_text() + "\nx\n")
     rig.publish()
     kinds = [p.split("/")[0] if not p.endswith("current.json") else "pointer" for p in order]
@@ -141,18 +145,33 @@ def test_publish_cli_end_to_end(tmp_path):
     from tests.core.conftest import ROOT
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "workaid", "--data-dir", str(tmp_path / "desk"), *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "workaid", "--data-dir", str(tmp_path / "desk"), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert run("keygen", "--out", str(tmp_path / "keys")).returncode == 0
     shutil.copytree(ROOT / "content", tmp_path / "src")
-    out = run("publish", str(tmp_path / "src"), str(tmp_path / "share"), "--key", str(tmp_path / "keys/publisher.key"), "--note", "first")
+    out = run(
+        "publish",
+        str(tmp_path / "src"),
+        str(tmp_path / "share"),
+        "--key",
+        str(tmp_path / "keys/publisher.key"),
+        "--note",
+        "first",
+    )
     assert out.returncode == 0 and "Published serial 1" in out.stdout
     out = run("sync", "--share", str(tmp_path / "share"))
     assert out.returncode == 1 and "no trusted publisher key" in out.stderr
     out = run("sync", "--share", str(tmp_path / "share"), "--trusted-key", str(tmp_path / "keys/publisher.pub"))
     assert out.returncode == 0 and "Content serial 1" in out.stdout
-    (tmp_path / "workaid.toml").write_text('share = "share"\ntrusted_keys = ["keys/publisher.pub"]\npoll_seconds = 30\n')
+    (tmp_path / "workaid.toml").write_text(
+        'share = "share"\ntrusted_keys = ["keys/publisher.pub"]\npoll_seconds = 30\n'
+    )
     out = run("--config", str(tmp_path / "workaid.toml"), "config")
     assert "poll_seconds = 30" in out.stdout and "workaid.toml" in out.stdout
     out = run("--config", str(tmp_path / "workaid.toml"), "sync")

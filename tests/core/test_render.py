@@ -13,7 +13,9 @@ def test_raw_html_and_scripts_are_removed():
 
 
 def test_images_never_load_and_file_links_lose_their_target():
-    html = to_html("![secret](file:///etc/passwd) <img src='http://example.com/x.png'> [p](file:///etc/passwd) [ok](https://example.com)")
+    html = to_html(
+        "![secret](file:///etc/passwd) <img src='http://example.com/x.png'> [p](file:///etc/passwd) [ok](https://example.com)"
+    )
     assert "<img" not in html and "file:" not in html
     assert "[image: secret]" in html
     assert 'href="https://example.com"' in html
@@ -26,11 +28,18 @@ def test_tables_render():
 
 def test_only_web_and_mail_links_may_leave_the_app():
     assert is_safe_link("https://x.org") and is_safe_link("mailto:a@b.c")
-    assert not is_safe_link("file:///etc/passwd") and not is_safe_link("javascript:alert(1)") and not is_safe_link("card:x")
+    assert (
+        not is_safe_link("file:///etc/passwd")
+        and not is_safe_link("javascript:alert(1)")
+        and not is_safe_link("card:x")
+    )
 
 
 def test_plain_text_drops_markup():
-    assert plain_text("# Title\n\n- **bold** item with [link](http://x)\n\n| a | b |\n|---|---|") == "Title\nbold item with link\na · b"
+    assert (
+        plain_text("# Title\n\n- **bold** item with [link](http://x)\n\n| a | b |\n|---|---|")
+        == "Title\nbold item with link\na · b"
+    )
 
 
 @settings(max_examples=200, deadline=None)

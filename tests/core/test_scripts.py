@@ -12,13 +12,18 @@ from workaid.core.content.cards import placeholders_in
 from workaid.core.desk.scripts import fill, placeholder_help
 
 APOLOGY = bundled("script-apology-rep").body
-ALL = {"customer_name": "Ann Lee", "customer_issue": "being charged twice for March", "agent_name": "Sam", "case_ref": "WA-20418"}
+ALL = {
+    "customer_name": "Ann Lee",
+    "customer_issue": "being charged twice for March",
+    "agent_name": "Sam",
+    "case_ref": "WA-20418",
+}
 
 
 def test_a_fully_filled_script_reads_as_the_rep_will_say_it():
     f = fill(APOLOGY, ALL)
     assert f.missing == () and f.complete
-    assert '"Ann Lee, I\'m sorry about being charged twice for March.' in f.text
+    assert "\"Ann Lee, I'm sorry about being charged twice for March." in f.text
     assert "I'm Sam, and I'm going to take care of this" in f.text
     assert "under reference WA-20418" in f.text
     assert "{" not in f.text and "[" not in f.text
@@ -43,7 +48,10 @@ def test_double_braces_are_literal_braces():
 
 
 def test_values_are_inserted_literally_never_reread_as_placeholders_or_markup():
-    f = fill("Hello **{customer_name}**, ref {case_ref}.", {"customer_name": "<script>alert(1)</script> {case_ref} *x*", "case_ref": "WA-2"})
+    f = fill(
+        "Hello **{customer_name}**, ref {case_ref}.",
+        {"customer_name": "<script>alert(1)</script> {case_ref} *x*", "case_ref": "WA-2"},
+    )
     assert f.text == "Hello **<script>alert(1)</script> {case_ref} *x***, ref WA-2."
     assert "<script" not in f.html
     assert "<strong>&lt;script&gt;alert(1)&lt;/script&gt; {case_ref} *x*</strong>" in f.html
@@ -70,8 +78,15 @@ def test_every_bundled_script_fills_completely_from_its_own_placeholders():
 
 
 @settings(max_examples=300, deadline=None)
-@given(body=st.lists(st.text(max_size=6) | st.sampled_from(["{", "}", "{name}", "{{", "}}", "{x_1}", "\n", "[a]({name})"]), max_size=30).map("".join),
-       values=st.dictionaries(st.text(max_size=8), st.one_of(st.none(), st.text(max_size=20), st.integers(), st.booleans()), max_size=4))
+@given(
+    body=st.lists(
+        st.text(max_size=6) | st.sampled_from(["{", "}", "{name}", "{{", "}}", "{x_1}", "\n", "[a]({name})"]),
+        max_size=30,
+    ).map("".join),
+    values=st.dictionaries(
+        st.text(max_size=8), st.one_of(st.none(), st.text(max_size=20), st.integers(), st.booleans()), max_size=4
+    ),
+)
 def test_fill_never_raises(body, values):
     f = fill(body, values)
     assert isinstance(f.text, str) and isinstance(f.html, str)
@@ -83,8 +98,12 @@ SAFE_VALUE = st.text(alphabet="0123456789 .,-'£", min_size=1, max_size=12).filt
 
 
 @settings(max_examples=300, deadline=None)
-@given(body=st.lists(st.sampled_from(["{name}", "{x_1}", "{{", "}}", "{", "}", "a", " ", "\n", "n", "ame"]), max_size=40).map("".join),
-       data=st.data())
+@given(
+    body=st.lists(
+        st.sampled_from(["{name}", "{x_1}", "{{", "}}", "{", "}", "a", " ", "\n", "n", "ame"]), max_size=40
+    ).map("".join),
+    data=st.data(),
+)
 def test_when_nothing_is_missing_no_placeholder_is_left_in_the_text(body, data):
     names = placeholders_in(body)
     values = {n: data.draw(SAFE_VALUE) for n in names}

@@ -144,12 +144,37 @@ def test_parse_query_quotes_everything():
 
 HOSTILE = st.one_of(
     st.text(max_size=60),
-    st.sampled_from(['"', "'", "AND", "OR NOT", "NEAR(", "*", "-", "tier-2", "c++", "^", "{title}:", "a:b", "\x00", "\u202e", "🙂", "ﷺ", "İ", "ß"]),
+    st.sampled_from(
+        [
+            '"',
+            "'",
+            "AND",
+            "OR NOT",
+            "NEAR(",
+            "*",
+            "-",
+            "tier-2",
+            "c++",
+            "^",
+            "{title}:",
+            "a:b",
+            "\x00",
+            "\u202e",
+            "🙂",
+            "ﷺ",
+            "İ",
+            "ß",
+        ]
+    ),
 )
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(HOSTILE, max_size=6).map(" ".join), st.sampled_from([None, "script", "contact"]), st.sampled_from([None, "fees", "x'y"]))
+@given(
+    st.lists(HOSTILE, max_size=6).map(" ".join),
+    st.sampled_from([None, "script", "contact"]),
+    st.sampled_from([None, "fees", "x'y"]),
+)
 def test_no_input_can_raise(library, caplog, query, kind, tag):
     # "Never raises" alone would also hold if every query failed and was swallowed:
     # no search may have been logged as failed either.
@@ -164,12 +189,21 @@ def test_no_input_can_raise(library, caplog, query, kind, tag):
 
 
 # Real words of the bundled pack and a card each must find, and FTS5 syntax to wrap them in.
-REAL_WORDS = [("escalation", "escalation-levels"), ("late fee", "late-fee-waiver"), ("waiver", "late-fee-waiver"), ("checklist", "escalation-checklist")]
-SYNTAX = st.sampled_from(['"', "'", "*", "(", ")", "^", "-", "+", ":", "{", "}", "NEAR(", "AND ", " OR", " NOT ", "", " "])
+REAL_WORDS = [
+    ("escalation", "escalation-levels"),
+    ("late fee", "late-fee-waiver"),
+    ("waiver", "late-fee-waiver"),
+    ("checklist", "escalation-checklist"),
+]
+SYNTAX = st.sampled_from(
+    ['"', "'", "*", "(", ")", "^", "-", "+", ":", "{", "}", "NEAR(", "AND ", " OR", " NOT ", "", " "]
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(REAL_WORDS), st.lists(SYNTAX, max_size=3).map("".join), st.lists(SYNTAX, max_size=3).map("".join))
+@given(
+    st.sampled_from(REAL_WORDS), st.lists(SYNTAX, max_size=3).map("".join), st.lists(SYNTAX, max_size=3).map("".join)
+)
 def test_real_words_in_hostile_syntax_still_find_their_cards(library, caplog, word_and_card, before, after):
     word, card = word_and_card
     caplog.clear()

@@ -126,7 +126,9 @@ def test_an_older_schema_is_migrated_in_place_keeping_its_cards(tmp_path):
     for statement in store_mod._split_sql(store_mod._MIGRATIONS[1]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO card_versions (card_id, version, sha256, title, raw, recorded_at) VALUES ('a', 1, 'x', 'A', 'raw', 'now')")
+    conn.execute(
+        "INSERT INTO card_versions (card_id, version, sha256, title, raw, recorded_at) VALUES ('a', 1, 'x', 'A', 'raw', 'now')"
+    )
     conn.commit()
     conn.close()
     s = Store(path)
@@ -147,7 +149,9 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
-    monkeypatch.setitem(store_mod._MIGRATIONS, 2, "CREATE INDEX card_versions_sha ON card_versions (sha256);\nCREATE TABLE broken (;")
+    monkeypatch.setitem(
+        store_mod._MIGRATIONS, 2, "CREATE INDEX card_versions_sha ON card_versions (sha256);\nCREATE TABLE broken (;"
+    )
     with pytest.raises(sqlite3.OperationalError):
         Store(path)
     conn = sqlite3.connect(path)
@@ -171,10 +175,14 @@ def test_a_damaged_content_database_is_set_aside_and_rebuilt(tmp_path):
 def test_discretion_limits_must_not_shrink_up_the_roles():
     from workaid.core.content.cards import parse_card
 
-    text = ("---\nid: g\ntitle: T\ndiscretion:\n  unit: GBP\n  escalate_to: supervisor\n  roles:\n"
-            "    - role: rep\n      max_amount: 50\n    - role: senior-rep\n      max_amount: 20\n---\n")
+    text = (
+        "---\nid: g\ntitle: T\ndiscretion:\n  unit: GBP\n  escalate_to: supervisor\n  roles:\n"
+        "    - role: rep\n      max_amount: 50\n    - role: senior-rep\n      max_amount: 20\n---\n"
+    )
     problems = [str(p) for p in parse_card(text.encode(), "x.md").problems]
-    assert problems == ["x.md:11 — max_amount must not be lower than the role above it in the list (roles go from least to most authority)"]
+    assert problems == [
+        "x.md:11 — max_amount must not be lower than the role above it in the list (roles go from least to most authority)"
+    ]
 
 
 def test_contact_hours_are_checked_in_every_part():

@@ -109,7 +109,9 @@ def dying(path, data, **kw):
 pack.atomic_write = dying
 pack.publish(Path(sys.argv[1]), Path(sys.argv[2]), keys.load_private_key(Path(sys.argv[3])), author="alice")
 """
-    out = subprocess.run([sys.executable, "-c", driver, str(rig.src), str(rig.share), str(rig.root / "keys/publisher.key")], cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", driver, str(rig.src), str(rig.share), str(rig.root / "keys/publisher.key")], cwd=ROOT
+    )
     assert out.returncode == 9
     rig.sync()  # nothing new is visible yet: the pointer was not switched
     last_good(rig)
@@ -282,7 +284,9 @@ def test_malformed_front_matter_in_a_signed_pack_is_rejected(rig):
     (rig.share / "objects" / sha[:2] / sha).write_bytes(bad)
     manifest = rig.manifest()
     manifest["serial"] = 2
-    manifest["cards"]["late-fee-waiver"]["versions"].append({"version": 2, "sha256": sha, "size": len(bad), "author": "x", "note": "", "published_at": ""})
+    manifest["cards"]["late-fee-waiver"]["versions"].append(
+        {"version": 2, "sha256": sha, "size": len(bad), "author": "x", "note": "", "published_at": ""}
+    )
     rig.resign(new_manifest=manifest, serial=2, manifest="manifests/2.json")
     rig.sync_fails("invalid")
     last_good(rig)
@@ -291,7 +295,9 @@ def test_malformed_front_matter_in_a_signed_pack_is_rejected(rig):
 def test_object_holding_another_cards_id_is_rejected(rig):
     manifest = rig.manifest()
     manifest["serial"] = 2
-    manifest["cards"]["late-fee-waiver"]["versions"].append(dict(manifest["cards"]["escalation-levels"]["versions"][-1], version=2))
+    manifest["cards"]["late-fee-waiver"]["versions"].append(
+        dict(manifest["cards"]["escalation-levels"]["versions"][-1], version=2)
+    )
     rig.resign(new_manifest=manifest, serial=2, manifest="manifests/2.json")
     rig.sync_fails("holds card 'escalation-levels'")
     last_good(rig)
@@ -319,7 +325,13 @@ def test_ids_differing_only_in_case_or_unicode_form_are_refused_in_a_pack(rig, t
 
 
 def test_foreign_temp_and_conflict_files_on_the_share_are_ignored(rig):
-    for junk in ("~$late-fee-waiver.md", ".syncthing.current.json.tmp", "current (1).json", "manifests/2 (1).json", "objects/zz/junk"):
+    for junk in (
+        "~$late-fee-waiver.md",
+        ".syncthing.current.json.tmp",
+        "current (1).json",
+        "manifests/2 (1).json",
+        "objects/zz/junk",
+    ):
         path = rig.share / junk
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("junk")
@@ -365,7 +377,18 @@ lib = Library(Path(sys.argv[1]), bundled=Path(sys.argv[3]))
 Syncer(lib, FolderShare(Path(sys.argv[2])), [keys.load_public_key(sys.argv[4])]).sync_once()
 """
     rig.desk.close()
-    out = subprocess.run([sys.executable, "-c", driver, str(rig.root / "desk"), str(rig.share), str(ROOT / "content"), str(rig.root / "keys/publisher.pub")], cwd=ROOT)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            driver,
+            str(rig.root / "desk"),
+            str(rig.share),
+            str(ROOT / "content"),
+            str(rig.root / "keys/publisher.pub"),
+        ],
+        cwd=ROOT,
+    )
     assert out.returncode == 9
     rig.desk = rig.new_desk("desk")  # restart
     last_good(rig)

@@ -26,7 +26,9 @@ class Keyboard:
         assert widget is not None, "nothing has the keyboard"
         return widget
 
-    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
+    def press(
+        self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier, times: int = 1
+    ) -> None:
         for _ in range(times):
             self.qtbot.keyClick(self.target(), key, modifier)
             self.count += 1

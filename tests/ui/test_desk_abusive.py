@@ -39,11 +39,16 @@ def test_warn_final_warning_then_end(window, qtbot):
     desk.session.remember({"customer_name": "Mr Grant", "customer_issue": "the broadband outage"})
     panel.refresh()
     assert panel.say_title.text() == "Step 1 — first warning: say calmly, at normal pace"
-    assert panel.say_text.text().startswith('"Mr Grant, I want to help you with the broadband outage, but I can\'t continue')
+    assert panel.say_text.text().startswith(
+        "\"Mr Grant, I want to help you with the broadband outage, but I can't continue"
+    )
     assert not panel.end.isVisible()
     keys.press(K.Key_E)  # not yet: the warnings come first
     assert panel.record.steps == [] and focused() is panel
-    assert panel.message.text() == "The protocol takes Enter (first warning given) or H here; Ctrl+K goes back to the search."
+    assert (
+        panel.message.text()
+        == "The protocol takes Enter (first warning given) or H here; Ctrl+K goes back to the search."
+    )
     keys.press(K.Key_Return)
     assert panel.say_title.text().startswith("Step 2 — final warning")
     assert panel.steps_model.index(0, 0).data().startswith("1. First warning — ✓ given at ")
@@ -58,7 +63,11 @@ def test_warn_final_warning_then_end(window, qtbot):
     keys.ctrl_shift(K.Key_C)
     text = QApplication.clipboard().text()
     assert text.splitlines()[0] == "Abusive-caller protocol, Wed 25 Nov 2026 (times GMT):"
-    assert [line.split("  ", 1)[1] for line in text.splitlines()[1:]] == ["First warning given", "Final warning given", "Call ended as warned"]
+    assert [line.split("  ", 1)[1] for line in text.splitlines()[1:]] == [
+        "First warning given",
+        "Final warning given",
+        "Call ended as warned",
+    ]
     assert "Abusive-caller protocol: First warning given" in desk.session.tried_text()
 
 

@@ -51,7 +51,10 @@ def test_contact_cards_show_the_directory_entry(window, qtbot):
     panel = desk.pane.current
     assert panel is desk.pane.panels["contact"]
     assert panel.team.text() == "Retentions and cancellations"
-    assert panel.values["topics"].text() == "cancellations, early termination fees, moving home, contract renewals, price rises"
+    assert (
+        panel.values["topics"].text()
+        == "cancellations, early termination fees, moving home, contract renewals, price rises"
+    )
     assert panel.values["channel"].text() == "Live transfer"
     assert panel.values["direct"].text() == "020 7946 0740"
     assert panel.values["hours"].text() == "Mon-Fri 08:00-20:00, Sat 09:00-17:00 Europe/London — Wed 11:10 there now"
@@ -140,7 +143,13 @@ def test_every_desk_control_has_an_accessible_name(window, qtbot):
     )
 
     desk = desk_of(window, qtbot)
-    for card_id in ("late-fee-waiver", "escalation-checklist", "script-handoff-expert", "contact-billing-specialists", "abusive-caller-protocol"):
+    for card_id in (
+        "late-fee-waiver",
+        "escalation-checklist",
+        "script-handoff-expert",
+        "contact-billing-specialists",
+        "abusive-caller-protocol",
+    ):
         window.open_card(card_id)
     desk.open_handoff()
     desk.open_log()

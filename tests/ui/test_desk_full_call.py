@@ -115,8 +115,15 @@ def test_a_full_call_by_keyboard(window, qtbot, capsys):
     view = desk.log_view
     qtbot.waitUntil(lambda: view.isVisible() and view.loaded)
     m = view.model
-    rows = [(m.index(r, 0).data(m.ReasonRole), m.index(r, 0).data(m.LevelRole), m.index(r, 0).data(m.TodayRole),
-             m.index(r, 0).data(m.WeekRole)) for r in range(m.rowCount())]
+    rows = [
+        (
+            m.index(r, 0).data(m.ReasonRole),
+            m.index(r, 0).data(m.LevelRole),
+            m.index(r, 0).data(m.TodayRole),
+            m.index(r, 0).data(m.WeekRole),
+        )
+        for r in range(m.rowCount())
+    ]
     assert rows == [("Beyond the rep's knowledge", 2, 1, 1)]
     assert view.totals.text() == "Today 1 · This week 1"
 

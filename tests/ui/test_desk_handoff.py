@@ -35,7 +35,9 @@ def test_prefilled_from_the_call(window, qtbot):
     assert dialog.target.currentText() == "Billing specialists"
     assert dialog.direct.text() == "020 7946 0410"
     assert dialog.owner.text() == "Billing specialists"
-    assert [dialog.cards_model.index(r, 0).data(dialog.cards_model.IdRole) for r in range(dialog.cards_model.rowCount())] == [
+    assert [
+        dialog.cards_model.index(r, 0).data(dialog.cards_model.IdRole) for r in range(dialog.cards_model.rowCount())
+    ] == [
         "late-fee-waiver",
         "escalation-checklist",
     ]
@@ -43,8 +45,20 @@ def test_prefilled_from_the_call(window, qtbot):
     problems = dialog.problems.text()
     assert "Add a summary of the issue" in problems and "Set a callback time" in problems
     assert dialog.focusWidget() is dialog.summary
-    for w in (dialog.level, dialog.reason, dialog.target, dialog.direct, dialog.case_ref, dialog.summary, dialog.tried,
-              dialog.callback, dialog.owner, dialog.cards, dialog.outcome, dialog.preview):
+    for w in (
+        dialog.level,
+        dialog.reason,
+        dialog.target,
+        dialog.direct,
+        dialog.case_ref,
+        dialog.summary,
+        dialog.tried,
+        dialog.callback,
+        dialog.owner,
+        dialog.cards,
+        dialog.outcome,
+        dialog.preview,
+    ):
         assert w.accessibleName(), w
 
 
@@ -108,7 +122,13 @@ def test_logging_keeps_no_customer_details_and_is_counted(window, qtbot, library
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["time_utc", "level", "reason", "target", "cards", "outcome", "call_seconds"]
-    assert rows[1][1:6] == ["2", "Beyond the rep's knowledge", "Billing specialists", "late-fee-waiver escalation-checklist", "Callback booked"]
+    assert rows[1][1:6] == [
+        "2",
+        "Beyond the rep's knowledge",
+        "Billing specialists",
+        "late-fee-waiver escalation-checklist",
+        "Callback booked",
+    ]
     text = out.read_text(encoding="utf-8")
     assert "Ann" not in text and "12345678" not in text and "WA-99" not in text
     assert not list(out.parent.glob(".*.tmp"))  # written atomically: no temp file left behind
@@ -145,16 +165,29 @@ def test_a_week_of_counts(window, qtbot):
     thursday = dt.datetime(2026, 11, 26, 9, 0, tzinfo=LONDON)
     desk = desk_of(window, qtbot, clock=thursday)
     done = []
-    for days, reason in ((0, "Customer asked for a supervisor"), (1, "Customer asked for a supervisor"), (3, "Beyond the rep's knowledge"), (4, "Old")):
-        entry = EscalationEntry(level=3 if "supervisor" in reason else 2, reason=reason, at=thursday - dt.timedelta(days=days))
+    for days, reason in (
+        (0, "Customer asked for a supervisor"),
+        (1, "Customer asked for a supervisor"),
+        (3, "Beyond the rep's knowledge"),
+        (4, "Old"),
+    ):
+        entry = EscalationEntry(
+            level=3 if "supervisor" in reason else 2, reason=reason, at=thursday - dt.timedelta(days=days)
+        )
         desk.log_service.add(entry, done.append, lambda e: done.append(e))
     qtbot.waitUntil(lambda: len(done) == 4)
     desk.open_log()
     view = desk.log_view
     qtbot.waitUntil(lambda: view.loaded)
     m = view.model
-    rows = {(m.index(r, 0).data(m.ReasonRole), m.index(r, 0).data(m.TodayRole), m.index(r, 0).data(m.WeekRole)) for r in range(m.rowCount())}
-    assert rows == {("Customer asked for a supervisor", 1, 2), ("Beyond the rep's knowledge", 0, 1)}  # Sunday's is last week
+    rows = {
+        (m.index(r, 0).data(m.ReasonRole), m.index(r, 0).data(m.TodayRole), m.index(r, 0).data(m.WeekRole))
+        for r in range(m.rowCount())
+    }
+    assert rows == {
+        ("Customer asked for a supervisor", 1, 2),
+        ("Beyond the rep's knowledge", 0, 1),
+    }  # Sunday's is last week
     assert view.totals.text() == "Today 1 · This week 3"
 
 

@@ -63,7 +63,9 @@ def test_contacts_model(library, qtmodeltester):
 def test_consulted_cards_model_is_checkable(qtmodeltester):
     model = ConsultedCardsModel()
     qtmodeltester.check(model)
-    model.set_cards([ConsultedCard("late-fee-waiver", "Waiving a late-payment fee"), ConsultedCard("expert-directory", "Directory")])
+    model.set_cards(
+        [ConsultedCard("late-fee-waiver", "Waiving a late-payment fee"), ConsultedCard("expert-directory", "Directory")]
+    )
     qtmodeltester.check(model)
     second = model.index(1, 0)
     assert second.flags() & Qt.ItemFlag.ItemIsUserCheckable
@@ -78,10 +80,18 @@ def test_consulted_cards_model_is_checkable(qtmodeltester):
 def test_counts_model(qtmodeltester):
     model = CountsModel()
     qtmodeltester.check(model)
-    model.set_counts({("Beyond the rep's knowledge", 2): 1}, {("Beyond the rep's knowledge", 2): 3, ("Customer asked for a supervisor", 3): 1})
+    model.set_counts(
+        {("Beyond the rep's knowledge", 2): 1},
+        {("Beyond the rep's knowledge", 2): 3, ("Customer asked for a supervisor", 3): 1},
+    )
     qtmodeltester.check(model)
     assert model.columnCount() == 4 and model.rowCount() == 2
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == ["Reason", "Level", "Today", "This week"]
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
+        "Reason",
+        "Level",
+        "Today",
+        "This week",
+    ]
     assert [model.index(0, c).data() for c in range(4)] == ["Beyond the rep's knowledge", "2 · expert", "1", "3"]
     assert model.index(1, 2).data(CountsModel.TodayRole) == 0
     assert model.totals() == (1, 4)

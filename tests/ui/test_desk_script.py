@@ -44,7 +44,7 @@ def test_two_column_form_reads_left_to_right_in_the_scripts_order(window, qtbot)
 def test_preview_follows_the_typing(window, qtbot):
     _desk, panel = open_script(window, qtbot)
     Keyboard(qtbot).type("Ann")
-    assert '"Ann, I\'m sorry about [customer_issue?]' in window.card_view.toPlainText()
+    assert "\"Ann, I'm sorry about [customer_issue?]" in window.card_view.toPlainText()
     assert panel.count.text() == "1 of 4 filled"
 
 
@@ -71,14 +71,19 @@ def test_unfilled_placeholders_are_refused_with_a_clear_message(window, qtbot):
 
 def test_copy_puts_rich_and_plain_text_on_the_clipboard(window, qtbot):
     _desk, panel = open_script(window, qtbot)
-    values = {"customer_name": "Ann <b>Lee</b>", "customer_issue": "charged twice for March", "agent_name": "Sam", "case_ref": "WA-1"}
+    values = {
+        "customer_name": "Ann <b>Lee</b>",
+        "customer_issue": "charged twice for March",
+        "agent_name": "Sam",
+        "case_ref": "WA-1",
+    }
     for name, value in values.items():
         panel.fields[name].setFocus()
         qtbot.keyClicks(panel.fields[name], value)
     keys = Keyboard(qtbot)
     keys.ctrl(K.Key_Return)  # Ctrl+Enter copies too
     mime = QApplication.clipboard().mimeData()
-    assert mime.text().startswith('"Ann <b>Lee</b>, I\'m sorry about charged twice for March.')
+    assert mime.text().startswith("\"Ann <b>Lee</b>, I'm sorry about charged twice for March.")
     assert "**" not in mime.text() and "[" not in mime.text()
     assert mime.hasHtml() and "Ann &lt;b&gt;Lee&lt;/b&gt;" in mime.html()
     assert panel.message.text() == "Copied “Say” as rich and plain text: ready to paste."

@@ -59,7 +59,9 @@ def test_window_starts_with_preferences_nested_deep_and_garbage_layout(tmp_path,
     finally:
         lib.close()
     (data / "preferences.json").write_text(
-        json.dumps({"search.limit": -5, "window.geometry": "Ωnot base64", "window.state": "!!!!", "window.splitter": "AAAA"}),
+        json.dumps(
+            {"search.limit": -5, "window.geometry": "Ωnot base64", "window.state": "!!!!", "window.splitter": "AAAA"}
+        ),
         encoding="utf-8",
     )
     lib = Library(data, bundled=CONTENT)
@@ -111,7 +113,9 @@ def test_damaged_escalation_log_tells_the_rep_once_and_keeps_logging(tmp_path, q
     assert home.exists()  # the damaged log is kept for IT
 
 
-def test_damage_met_by_the_search_thread_mid_session_is_set_aside_and_rebuilt(tmp_path, make_window, qtbot, monkeypatch):
+def test_damage_met_by_the_search_thread_mid_session_is_set_aside_and_rebuilt(
+    tmp_path, make_window, qtbot, monkeypatch
+):
     """A database too large for the check at open (here: the check switched off) that is
     damaged while the window runs: the search thread meets it, the window sets the file
     aside, rebuilds it off the GUI thread and searches the fresh one."""

@@ -121,7 +121,9 @@ def test_second_late_fee_call_routes_to_a_senior_rep_with_the_authority_result_i
     assert checklist.walk.finished
     assert checklist.outcome.text() == "Ask a senior rep"  # not "Bring in a supervisor"
     assert checklist.badge.text() == "LEVEL 1 · SENIOR REP"
-    assert checklist.reason.text().startswith("Reason: Beyond the rep's discretion, within a senior rep's (senior-rep: up to £24")
+    assert checklist.reason.text().startswith(
+        "Reason: Beyond the rep's discretion, within a senior rep's (senior-rep: up to £24"
+    )
     assert checklist.team.currentText() == "Senior reps"
     assert "Team chat #senior-reps" in checklist.team_status.text()
     assert "Asking a senior rep" in checklist.script_line.text()
@@ -146,8 +148,8 @@ def test_second_late_fee_call_routes_to_a_senior_rep_with_the_authority_result_i
 def _contact(n: int) -> str:
     return (
         f"---\nid: contact-team-{n:03d}\nkind: contact\ntitle: Team {n:03d}\nowner: ops\nreview_by: 2027-01-01\n"
-        f"summary: Team number {n}.\nteam: Team {n:03d}\ntopics: [topic-{n}]\nchannel: phone\ndirect: \"ext {n}\"\n"
-        f"hours: \"Mon-Fri 08:00-18:00\"\ntimezone: Europe/London\n---\nTeam {n}.\n"
+        f'summary: Team number {n}.\nteam: Team {n:03d}\ntopics: [topic-{n}]\nchannel: phone\ndirect: "ext {n}"\n'
+        f'hours: "Mon-Fri 08:00-18:00"\ntimezone: Europe/London\n---\nTeam {n}.\n'
     )
 
 
@@ -167,7 +169,9 @@ def test_the_desk_offers_a_team_on_contact_card_60(tmp_path, make_window, qtbot)
         desk = desk_of(window, qtbot)
         teams = [c.team for c in desk.rank_contacts("expert")]
         assert "Team 060" in teams and "Team 065" in teams and "Billing specialists" in teams
-        assert len(teams) == 65 + len(list((CONTENT / "contacts").glob("*.md"))) - 1  # the expert directory is a guideline
+        assert (
+            len(teams) == 65 + len(list((CONTENT / "contacts").glob("*.md"))) - 1
+        )  # the expert directory is a guideline
     finally:
         window.close()
         lib.close()
@@ -203,14 +207,19 @@ def test_a_limit_changed_by_a_sync_mid_call_is_named_and_the_old_answer_shown(wi
     assert panel.offer.text() == "You may offer up to £24.00 yourself."
     assert not desk.pane.banner.isVisible()
 
-    _publish_new_version(library, "late-fee-waiver", "max_amount: 24", "max_amount: 25", "Olu", "2026-11-25T01:42:00+00:00")
+    _publish_new_version(
+        library, "late-fee-waiver", "max_amount: 24", "max_amount: 25", "Olu", "2026-11-25T01:42:00+00:00"
+    )
     window.sync.applied.emit(object())  # what the poller says after a sync that changed the content
     qtbot.waitUntil(lambda: desk.pane.banner.isVisible())
     assert desk.pane.banner.text() == "Updated 01:42 by Olu: senior-rep limit now £25"
     assert window.card_view.card.fields["discretion"]["roles"][1]["max_amount"] == 25
     # The answer follows the new limits and says what it was before.
     assert panel.offer.text() == "You may offer up to £25.00 yourself."
-    assert "Changed during this call:</b> Updated 01:42 by Olu: senior-rep limit now £25 — was: within your discretion up to £24" in panel.detail.text()
+    assert (
+        "Changed during this call:</b> Updated 01:42 by Olu: senior-rep limit now £25 — was: within your discretion up to £24"
+        in panel.detail.text()
+    )
     assert "senior-rep: up to £25" in panel.detail.text()
     assert "before, the answer was: within your discretion up to £24" in desk.session.authority_note
     # Another card: the banner goes; back on this one during the call, the panel still says it changed.
@@ -224,7 +233,9 @@ def test_a_text_only_change_to_the_open_card_is_named_too(window, library, qtbot
     desk = desk_of(window, qtbot)
     qtbot.waitUntil(lambda: getattr(window, "sync", None) is not None)
     assert desk.open_card("paper-statement-fee", focus_panel=False)
-    _publish_new_version(library, "paper-statement-fee", "\n## ", "\nA new line for reps.\n\n## ", "Sam", "2026-11-25T09:05:00+00:00")
+    _publish_new_version(
+        library, "paper-statement-fee", "\n## ", "\nA new line for reps.\n\n## ", "Sam", "2026-11-25T09:05:00+00:00"
+    )
     window.sync.applied.emit(object())
     qtbot.waitUntil(lambda: desk.pane.banner.isVisible())
     assert desk.pane.banner.text() == "Updated 09:05 by Sam: text changed"

@@ -18,13 +18,20 @@ from workaid.ui.models import ResultsModel
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "WorkAid needs a desktop session"
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 sockets and abstract sockets are Linux's")
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="X11 sockets and abstract sockets are Linux's"
+)
 
 
 def _gui(data: Path, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     return subprocess.run(
-        [sys.executable, "-m", "workaid", "--data-dir", str(data)], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "workaid", "--data-dir", str(data)],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import ClassVar
 
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
@@ -46,7 +47,7 @@ class _SlowSearcher:
 
     started = threading.Event()
     interrupted = threading.Event()
-    threads: set[str] = set()
+    threads: ClassVar[set[str]] = set()
 
     def __init__(self, conn, limit=50):
         self.conn = conn

@@ -68,7 +68,9 @@ def evil_library(tmp_path):
     folder = tmp_path / "cards"
     folder.mkdir()
     (folder / "evil.md").write_text(EVIL, encoding="utf-8")
-    (folder / "late.md").write_text("---\nid: late-fee-waiver\nkind: guideline\ntitle: Late fee\n---\nBody.\n", encoding="utf-8")
+    (folder / "late.md").write_text(
+        "---\nid: late-fee-waiver\nkind: guideline\ntitle: Late fee\n---\nBody.\n", encoding="utf-8"
+    )
     lib = Library(tmp_path / "data", bundled=CONTENT)
     lib.import_folder(folder)
     yield lib
@@ -161,7 +163,10 @@ def test_card_text_is_selectable(window):
     window.open_card("late-fee-waiver")
     flags = window.card_view.textInteractionFlags()
     assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
-    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard or flags & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    assert (
+        flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
+        or flags & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    )
     assert not window.card_view.openLinks()
     assert not window.card_view.openExternalLinks()
 

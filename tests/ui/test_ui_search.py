@@ -78,7 +78,9 @@ def test_escape_clears_the_box_then_returns_to_it(window, qtbot):
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert box.text() == ""
     # An empty box lists every card again.
-    qtbot.waitUntil(lambda: window.model.response.query == "" and window.model.rowCount() == window.library.store.count())
+    qtbot.waitUntil(
+        lambda: window.model.response.query == "" and window.model.rowCount() == window.library.store.count()
+    )
     assert window.notice.isHidden()
 
     # From the card view, Esc brings the keyboard back to the box.
@@ -123,7 +125,9 @@ def test_kind_filter_narrows_results_and_is_remembered(library, make_window, qtb
     qtbot.waitUntil(
         lambda: (
             w.model.rowCount() > 0
-            and all(w.model.data(w.model.index(r, 0), ResultsModel.KindRole) == "script" for r in range(w.model.rowCount()))
+            and all(
+                w.model.data(w.model.index(r, 0), ResultsModel.KindRole) == "script" for r in range(w.model.rowCount())
+            )
         )
     )
     w.close()

@@ -197,7 +197,11 @@ def test_workaid_uses_no_pyside_feature_switch():
     """workaid.ui.boot drops PySide's ``__feature__`` import hook for a faster start;
     that is only right while no module of ours selects a feature."""
     root = Path(workaid.__file__).parent
-    users = [p.relative_to(root) for p in root.rglob("*.py") if re.search(r"^\s*from\s+__feature__\s+import", p.read_text(encoding="utf-8"), re.M)]
+    users = [
+        p.relative_to(root)
+        for p in root.rglob("*.py")
+        if re.search(r"^\s*from\s+__feature__\s+import", p.read_text(encoding="utf-8"), re.M)
+    ]
     assert users == []
 
 

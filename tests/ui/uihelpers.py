@@ -37,7 +37,9 @@ def run_gui_probe(probe: str, data_dir: Path) -> dict:
     it has seen enough); return the report once the app exited cleanly."""
     code = textwrap.dedent(probe) + _RUN_GUI
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["code"] == 0

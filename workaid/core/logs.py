@@ -32,7 +32,9 @@ def setup(data_dir: Path, level: int = logging.INFO) -> Path:
         import errno
 
         raise PermissionError(errno.EACCES, "the log folder is read-only for this user", str(path))
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("workaid")
     for h in list(root.handlers):

@@ -19,9 +19,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from workaid.core.errors import EnvironmentProblem, SchemaTooNew
 
@@ -52,7 +53,9 @@ def environment_problem(e: sqlite3.Error, path: Path, what: str) -> EnvironmentP
     if "locked" in text or "busy" in text:
         return DatabaseBusy(f"Another WorkAid is busy with the {what} {path}; try again in a moment.")
     if "full" in text:
-        return DiskFull(f"The disk holding {path.parent} is full, so the {what} could not be written; free some space there and try again.")
+        return DiskFull(
+            f"The disk holding {path.parent} is full, so the {what} could not be written; free some space there and try again."
+        )
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabase(f"The {what} {path} cannot be written: {path.parent} is read-only for this user.")
     if "disk i/o" in text or "unable to open" in text:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import binascii
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from workaid.core.fileio import atomic_write
 
@@ -95,10 +96,16 @@ class Settings:
         except FileNotFoundError:
             return
         except (OSError, ValueError, RecursionError) as e:  # RecursionError: nested thousands deep
-            log.warning("preferences file %s unreadable (%s); using defaults", self.path, type(e).__name__ if isinstance(e, RecursionError) else e)
+            log.warning(
+                "preferences file %s unreadable (%s); using defaults",
+                self.path,
+                type(e).__name__ if isinstance(e, RecursionError) else e,
+            )
             return
         if not isinstance(raw, dict):
-            log.warning("preferences file %s holds no settings (a JSON %s); using defaults", self.path, type(raw).__name__)
+            log.warning(
+                "preferences file %s holds no settings (a JSON %s); using defaults", self.path, type(raw).__name__
+            )
             return
         for name, value in raw.items():
             spec = REGISTRY.get(name)

@@ -196,7 +196,14 @@ def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = No
             gc.enable()
 
 
-def _run(app: QApplication, own_app: bool, data_dir: Path, bundled: Path | None, startup_log: StartupLog, gc_was_enabled: bool) -> int:
+def _run(
+    app: QApplication,
+    own_app: bool,
+    data_dir: Path,
+    bundled: Path | None,
+    startup_log: StartupLog,
+    gc_was_enabled: bool,
+) -> int:
     problem = binding_problem()
     if problem:
         # Refuse to start rather than crash at a random moment during a call.

@@ -195,6 +195,8 @@ def refuse_without_display(data_dir: Path) -> int | None:
     try:
         logs.setup(data_dir)
     except OSError as e:
-        print(f"WorkAid: not keeping a log: cannot write {logs.log_file(data_dir)} ({e.strerror or e}).", file=sys.stderr)
+        print(
+            f"WorkAid: not keeping a log: cannot write {logs.log_file(data_dir)} ({e.strerror or e}).", file=sys.stderr
+        )
     logging.getLogger("workaid.ui").warning("not starting the window: %s", problem)
     return 2

@@ -36,7 +36,9 @@ def card_html(markdown_text: str) -> str:
 
 def warm_up() -> None:
     """Import markdown and nh3 and build the converter, so the first card opens at once."""
-    card_html("# w\n\n**a** *b* `c` [d](https://example.com)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- x\n\n```\ny\n```\n")
+    card_html(
+        "# w\n\n**a** *b* `c` [d](https://example.com)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- x\n\n```\ny\n```\n"
+    )
 
 
 DOCUMENT_CSS = """
@@ -191,12 +193,14 @@ class CardView(QTextBrowser):
             self.setHtml(empty_html(getattr(self, "_empty_message", None)))
         self.verticalScrollBar().setValue(position)
 
-    def setSource(self, url: QUrl, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource) -> None:  # noqa: A002
+    def setSource(
+        self, url: QUrl, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource
+    ) -> None:
         # Navigation by URL is never wanted: content only ever comes in through show_card.
         log.warning("card view refused to navigate to %s", url.toString())
 
     # -- safety ---------------------------------------------------------------------
-    def loadResource(self, type: int, name: QUrl):  # noqa: A002 - Qt's signature
+    def loadResource(self, type: int, name: QUrl):
         # Not None: a null answer makes QTextDocument fall back to reading local files
         # and decoding data: URLs itself. An empty, non-null answer ends the lookup.
         url = name.toString() if isinstance(name, QUrl) else str(name)

@@ -105,7 +105,9 @@ class ResultDelegate(QStyledItemDelegate):
         return QSize(200, int(h + 1.5))
 
     # -- painting ---------------------------------------------------------------
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -154,7 +156,9 @@ class ResultDelegate(QStyledItemDelegate):
             painter.setPen(MUTED)
             sfm = QFontMetricsF(small_font)
             tx = left + chip_w + 8
-            text = sfm.elidedText("  ·  ".join(f"#{t}" for t in tags), Qt.TextElideMode.ElideRight, max(0.0, right - tx))
+            text = sfm.elidedText(
+                "  ·  ".join(f"#{t}" for t in tags), Qt.TextElideMode.ElideRight, max(0.0, right - tx)
+            )
             painter.drawText(QRectF(tx, y, right - tx, chip_h), left_middle, text)
         y += chip_h + GAP
 
@@ -168,7 +172,15 @@ class ResultDelegate(QStyledItemDelegate):
         return QFontMetricsF(font).height() + 4
 
     def _badge(
-        self, painter: QPainter, font: QFont, text: str, x: float, y: float, bg: QColor, fg: QColor, align_right: bool = False
+        self,
+        painter: QPainter,
+        font: QFont,
+        text: str,
+        x: float,
+        y: float,
+        bg: QColor,
+        fg: QColor,
+        align_right: bool = False,
     ) -> float:
         fm = QFontMetricsF(font)
         w = fm.horizontalAdvance(text) + 14

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent
@@ -360,7 +361,9 @@ class MainWindow(QMainWindow):
         if self._search is None:
             from workaid.ui.search_worker import SearchController
 
-            self._search = SearchController(self.library.store.path, limit=self.settings.get("search.limit"), parent=self)
+            self._search = SearchController(
+                self.library.store.path, limit=self.settings.get("search.limit"), parent=self
+            )
             self._search.results.connect(self._on_results)
             self._search.problem.connect(self._on_search_problem)
             self._search.damaged.connect(self._on_content_damaged)
@@ -513,7 +516,9 @@ class MainWindow(QMainWindow):
             self.report_problem(f"Could not load the bundled cards: {exc}", retry=self.retry)
         elif isinstance(exc, ContentError):
             log.error("bundled content pack is invalid:\n%s", exc)
-            self.report_problem("The bundled content pack has errors; the last good cards are kept (details in the log).")
+            self.report_problem(
+                "The bundled content pack has errors; the last good cards are kept (details in the log)."
+            )
         elif isinstance(exc, OSError):
             log.warning("loading the bundled content failed: %s", exc)
             self.report_problem(f"Could not load the bundled cards: {exc.strerror or exc}", retry=self.retry)

@@ -4,7 +4,7 @@ exposes what workaid.core.content.search returned, under named roles."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -72,7 +72,7 @@ class ResultsModel(QAbstractListModel):
     ReviewByRole = _USER_ROLE + 8
     SnippetPartsRole = _USER_ROLE + 9
 
-    _ROLE_NAMES = {
+    _ROLE_NAMES: ClassVar[dict[int, bytes]] = {
         IdRole: b"id",
         TitleRole: b"title",
         KindRole: b"kind",

@@ -124,7 +124,7 @@ class SearchWorker(QObject):
         return searcher
 
 
-_live_controllers: "weakref.WeakSet[SearchController]" = weakref.WeakSet()
+_live_controllers: weakref.WeakSet[SearchController] = weakref.WeakSet()
 
 
 @atexit.register

@@ -8,7 +8,8 @@ the GUI thread.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -21,7 +22,7 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, owner: "Tasks", on_done, on_error) -> None:
+    def __init__(self, owner: Tasks, on_done, on_error) -> None:
         super().__init__()
         self._owner = owner
         self._on_done = on_done

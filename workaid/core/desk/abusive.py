@@ -8,8 +8,9 @@ alerts the duty supervisor at once) is what protects the rep and the next rep.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from workaid.core.clock import utc_now
 from workaid.core.errors import WorkAidError
@@ -81,7 +82,9 @@ class AbusiveCallRecord:
 
     def first_warning(self, note: str = "") -> ProtocolStep:
         if "first-warning" in self._kinds():
-            raise ProtocolError("The first warning was already given; the next step is the final warning (never a second first warning).")
+            raise ProtocolError(
+                "The first warning was already given; the next step is the final warning (never a second first warning)."
+            )
         return self._add("first-warning", note)
 
     def final_warning(self, note: str = "") -> ProtocolStep:
@@ -110,7 +113,9 @@ class AbusiveCallRecord:
 
     def _ready_to_finish(self) -> None:
         if self.next_step == "first-warning":
-            raise ProtocolError("Give the first and final warnings before ending or transferring (unless there was a threat of harm).")
+            raise ProtocolError(
+                "Give the first and final warnings before ending or transferring (unless there was a threat of harm)."
+            )
         if self.next_step == "final-warning":
             raise ProtocolError("Give the final warning before ending or transferring the call.")
 

@@ -26,9 +26,10 @@ import dataclasses
 import difflib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from workaid.core.errors import WorkAidError
 
@@ -90,13 +91,17 @@ class Discretion:
         if isinstance(discretion, Discretion):
             return discretion
         if not isinstance(discretion, Mapping):
-            raise AuthorityInputError("This card has no discretion limits (no 'discretion' block with unit, escalate_to and roles).")
+            raise AuthorityInputError(
+                "This card has no discretion limits (no 'discretion' block with unit, escalate_to and roles)."
+            )
         unit = discretion.get("unit")
         if not isinstance(unit, (str, int)) or isinstance(unit, bool) or not str(unit).strip():
             raise AuthorityInputError("The card's discretion block has no 'unit' (e.g. GBP).")
         escalate_to = discretion.get("escalate_to")
         if not isinstance(escalate_to, str) or not escalate_to.strip():
-            raise AuthorityInputError("The card's discretion block does not say who decides beyond every limit ('escalate_to').")
+            raise AuthorityInputError(
+                "The card's discretion block does not say who decides beyond every limit ('escalate_to')."
+            )
         rows = discretion.get("roles")
         if not isinstance(rows, list) or not rows:
             raise AuthorityInputError("The card's discretion block has no list of roles.")
@@ -182,7 +187,9 @@ def parse_amount(value: Any) -> Decimal:
         if not text:
             raise AuthorityInputError("No amount given: type how much the customer is asking for, like 12.50.")
         if text.startswith("-"):
-            raise AuthorityInputError(f"The amount {text!r} is negative; type how much the customer asks for, like 12.50.")
+            raise AuthorityInputError(
+                f"The amount {text!r} is negative; type how much the customer asks for, like 12.50."
+            )
         if not _AMOUNT_RE.match(text) or text.lstrip("£$€ ").startswith(",") or text in ("£", "$", "€"):
             hint = " (use a dot for pence: 12.50)" if re.fullmatch(r"[£$€]?\d+,\d{1,2}", text) else ""
             raise AuthorityInputError(f"The amount {text!r} is not a number{hint}; type it like 12.50.")
@@ -192,7 +199,9 @@ def parse_amount(value: Any) -> Decimal:
     if d.is_nan() or d.is_infinite():
         raise AuthorityInputError("The amount must be a number like 12.50, not NaN or infinity.")
     if d < 0:
-        raise AuthorityInputError(f"The amount {_plain_number(d)} is negative; type how much the customer asks for, like 12.50.")
+        raise AuthorityInputError(
+            f"The amount {_plain_number(d)} is negative; type how much the customer asks for, like 12.50."
+        )
     if d > MAX_AMOUNT:
         raise AuthorityInputError(_too_big(d))
     if d != 0 and d.as_tuple().exponent < -MAX_PLACES and d != d.quantize(Decimal(1).scaleb(-MAX_PLACES)):
@@ -225,7 +234,9 @@ def _check_used(times_used: Any) -> int | None:
     if times_used is None:
         return None
     if isinstance(times_used, bool) or not isinstance(times_used, int):
-        raise AuthorityInputError(f"The number of earlier waivers must be a whole number like 0 or 1, not {times_used!r}.")
+        raise AuthorityInputError(
+            f"The number of earlier waivers must be a whole number like 0 or 1, not {times_used!r}."
+        )
     if times_used < 0:
         raise AuthorityInputError(f"The number of earlier waivers cannot be negative ({times_used}).")
     return times_used
@@ -253,7 +264,9 @@ def _role_limit(row: Any, n: int, seen: list[str]) -> RoleLimit:
         except AuthorityInputError:
             pass
     if limit is None:
-        raise AuthorityInputError(f"The '{name}' row of the card's discretion table has no usable max_amount (a number of 0 or more).")
+        raise AuthorityInputError(
+            f"The '{name}' row of the card's discretion table has no usable max_amount (a number of 0 or more)."
+        )
     conditions = row.get("conditions") or []
     if not isinstance(conditions, list) or not all(isinstance(c, str) and c.strip() for c in conditions):
         raise AuthorityInputError(f"The '{name}' row's conditions must be a list of names like first-offence.")
@@ -261,10 +274,13 @@ def _role_limit(row: Any, n: int, seen: list[str]) -> RoleLimit:
     count = months = None
     if per is not None:
         ok = isinstance(per, Mapping) and all(
-            isinstance(per.get(k), int) and not isinstance(per.get(k), bool) and per.get(k) > 0 for k in ("count", "months")
+            isinstance(per.get(k), int) and not isinstance(per.get(k), bool) and per.get(k) > 0
+            for k in ("count", "months")
         )
         if not ok:
-            raise AuthorityInputError(f"The '{name}' row's per_customer must be {{count: N, months: M}} with whole numbers above 0.")
+            raise AuthorityInputError(
+                f"The '{name}' row's per_customer must be {{count: N, months: M}} with whole numbers above 0."
+            )
         count, months = per["count"], per["months"]
     return RoleLimit(name, limit, tuple(c.strip() for c in conditions), count, months)
 
@@ -279,7 +295,11 @@ def _resolve_role(d: Discretion, role: Any) -> tuple[str, int | None]:
         return name, index
     if name == d.escalate_to:
         return name, None
-    if name in STANDARD_ROLES and d.escalate_to in STANDARD_ROLES and STANDARD_ROLES.index(name) >= STANDARD_ROLES.index(d.escalate_to):
+    if (
+        name in STANDARD_ROLES
+        and d.escalate_to in STANDARD_ROLES
+        and STANDARD_ROLES.index(name) >= STANDARD_ROLES.index(d.escalate_to)
+    ):
         return name, None
     close = difflib.get_close_matches(name, d.role_names() + [d.escalate_to], n=1, cutoff=0.6)
     hint = f" Did you mean '{close[0]}'?" if close else ""
@@ -297,7 +317,9 @@ class _Row:
     failures: list[str] = field(default_factory=list)
 
 
-def _check_row(row: RoleLimit, amount: Decimal, facts: Mapping[str, bool | None], used: int | None, unit: str) -> tuple[_Row, bool]:
+def _check_row(
+    row: RoleLimit, amount: Decimal, facts: Mapping[str, bool | None], used: int | None, unit: str
+) -> tuple[_Row, bool]:
     """(whether the row may grant at all, with what stops it; whether the amount fits)."""
     out = _Row(grants=True)
     fits_amount = amount <= row.max_amount
@@ -305,14 +327,18 @@ def _check_row(row: RoleLimit, amount: Decimal, facts: Mapping[str, bool | None]
         if row.max_amount == 0:
             out.failures.append(f"A {row.role} may not grant any amount of this.")
         else:
-            out.failures.append(f"{money(amount, unit)} is above the {row.role} limit of {money(row.max_amount, unit)}.")
+            out.failures.append(
+                f"{money(amount, unit)} is above the {row.role} limit of {money(row.max_amount, unit)}."
+            )
     for cond in row.conditions:
         value = facts.get(cond)
         if value is True:
             continue
         out.grants = False
         if value is None:
-            out.failures.append(f"The {row.role} limit needs {cond}, which is not confirmed yet: check it before offering anything.")
+            out.failures.append(
+                f"The {row.role} limit needs {cond}, which is not confirmed yet: check it before offering anything."
+            )
         else:
             out.failures.append(f"The {row.role} limit needs {cond}, which is not met.")
     if row.per_count:
@@ -324,7 +350,9 @@ def _check_row(row: RoleLimit, amount: Decimal, facts: Mapping[str, bool | None]
             )
         elif used >= row.per_count:
             out.grants = False
-            out.failures.append(f"The {row.role} limit allows this {period}, and this customer has already had it {_times(used)}.")
+            out.failures.append(
+                f"The {row.role} limit allows this {period}, and this customer has already had it {_times(used)}."
+            )
     return out, fits_amount
 
 
@@ -365,15 +393,25 @@ def decide(
             if_confirmed = hopeful
             # Ask only for the checks that matter: those whose absence changes the answer.
             needed = [
-                u for u in unconfirmed
-                if _outcome(_hopeful(d, name, index, amt, fact_map, used, [x for x in unconfirmed if x != u])) != _outcome(hopeful)
+                u
+                for u in unconfirmed
+                if _outcome(_hopeful(d, name, index, amt, fact_map, used, [x for x in unconfirmed if x != u]))
+                != _outcome(hopeful)
             ]
             unconfirmed = needed or unconfirmed  # several may matter only together
-    return dataclasses.replace(decision, unconfirmed=tuple(unconfirmed), if_confirmed=if_confirmed, ignored_facts=tuple(ignored))
+    return dataclasses.replace(
+        decision, unconfirmed=tuple(unconfirmed), if_confirmed=if_confirmed, ignored_facts=tuple(ignored)
+    )
 
 
 def _hopeful(
-    d: Discretion, role: str, index: int | None, amount: Decimal, facts: Mapping[str, bool | None], used: int | None, assume: list[str]
+    d: Discretion,
+    role: str,
+    index: int | None,
+    amount: Decimal,
+    facts: Mapping[str, bool | None],
+    used: int | None,
+    assume: list[str],
 ) -> Decision:
     """The decision if every check in `assume` turns out in the customer's favour."""
     hoped = {**facts, **{c: True for c in assume if c != HISTORY}}
@@ -384,14 +422,24 @@ def _outcome(d: Decision) -> tuple[str, str, Decimal]:
     return d.verdict, d.who, d.may_offer
 
 
-def _decide(d: Discretion, role: str, index: int | None, amount: Decimal, facts: Mapping[str, bool | None], used: int | None) -> Decision:
+def _decide(
+    d: Discretion, role: str, index: int | None, amount: Decimal, facts: Mapping[str, bool | None], used: int | None
+) -> Decision:
     checks = [_check_row(r, amount, facts, used, d.unit) for r in d.roles]
     fitting = [i for i, (row, fits_amount) in enumerate(checks) if row.grants and fits_amount]
     lowest = fitting[0] if fitting else None
     base = {"unit": d.unit, "role": role, "amount": amount}
     if index is None:  # escalate_to or above: no limit on this card
         who = d.roles[lowest].role if lowest is not None else role
-        return Decision("within", who, amount, f"{d.escalate_to}: decides beyond every limit on this card", (), unlimited=True, **base)
+        return Decision(
+            "within",
+            who,
+            amount,
+            f"{d.escalate_to}: decides beyond every limit on this card",
+            (),
+            unlimited=True,
+            **base,
+        )
 
     granting = [i for i in range(index + 1) if checks[i][0].grants]
     may_offer = max((d.roles[i].max_amount for i in granting), default=Decimal(0))
@@ -401,14 +449,20 @@ def _decide(d: Discretion, role: str, index: int | None, amount: Decimal, facts:
         if best != index:
             reasons = list(checks[index][0].failures)
             reasons.append(f"The {d.roles[best].role} limit still applies to you.")
-        return Decision("within", d.roles[lowest].role, may_offer, d.roles[best].describe(d.unit), tuple(reasons), **base)
+        return Decision(
+            "within", d.roles[lowest].role, may_offer, d.roles[best].describe(d.unit), tuple(reasons), **base
+        )
 
     stop = lowest if lowest is not None else len(d.roles)
     reasons = [f for i in range(index, stop) for f in checks[i][0].failures]
     if lowest is not None:
-        return Decision("senior", d.roles[lowest].role, may_offer, d.roles[lowest].describe(d.unit), tuple(reasons), **base)
+        return Decision(
+            "senior", d.roles[lowest].role, may_offer, d.roles[lowest].describe(d.unit), tuple(reasons), **base
+        )
     top = d.roles[-1].describe(d.unit)
-    return Decision("escalate", d.escalate_to, may_offer, f"{top}; beyond that, {d.escalate_to} decides", tuple(reasons), **base)
+    return Decision(
+        "escalate", d.escalate_to, may_offer, f"{top}; beyond that, {d.escalate_to} decides", tuple(reasons), **base
+    )
 
 
 # -- words -----------------------------------------------------------------------------
@@ -446,7 +500,10 @@ def format_decision(decision: Decision) -> str:
     """The decision as a rep reads it on the card or in a terminal: answer first, then the limit and why."""
     lines = [_headline(decision)]
     if decision.if_confirmed is not None:
-        things = [("the waiver history (how often this customer has had it)" if u == HISTORY else u) for u in decision.unconfirmed]
+        things = [
+            ("the waiver history (how often this customer has had it)" if u == HISTORY else u)
+            for u in decision.unconfirmed
+        ]
         lines = [f"Check first: {_and(things)}."]
         lines.append(f"If it all checks out — {_lower_first(_headline(decision.if_confirmed))}")
         lines.append(f"Until then — {_lower_first(_headline(decision))}")
@@ -480,7 +537,11 @@ def _headline(d: Decision) -> str:
     asked = money(d.amount, d.unit)
     if d.unlimited:
         return f"Within your authority: this card puts no limit on a {d.role}; you may offer the {asked} asked."
-    own = f"you may offer up to {money(d.may_offer, d.unit)} yourself." if d.may_offer > 0 else "you may not offer anything yourself."
+    own = (
+        f"you may offer up to {money(d.may_offer, d.unit)} yourself."
+        if d.may_offer > 0
+        else "you may not offer anything yourself."
+    )
     if d.verdict == "within":
         return f"Within your discretion: you may offer up to {money(d.may_offer, d.unit)} ({asked} asked)."
     if d.verdict == "senior":

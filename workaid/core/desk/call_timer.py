@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from workaid.core.errors import WorkAidError
 
@@ -55,8 +55,15 @@ class CallTimer:
 
     def over(self, threshold_seconds: float) -> bool:
         """Whether the call has reached `threshold_seconds` (e.g. 20 * 60)."""
-        if isinstance(threshold_seconds, bool) or not isinstance(threshold_seconds, (int, float)) or not math.isfinite(threshold_seconds) or threshold_seconds < 0:
-            raise CallTimerError(f"A time threshold must be a number of seconds of 0 or more, not {threshold_seconds!r}.")
+        if (
+            isinstance(threshold_seconds, bool)
+            or not isinstance(threshold_seconds, (int, float))
+            or not math.isfinite(threshold_seconds)
+            or threshold_seconds < 0
+        ):
+            raise CallTimerError(
+                f"A time threshold must be a number of seconds of 0 or more, not {threshold_seconds!r}."
+            )
         return self.elapsed() >= threshold_seconds
 
 

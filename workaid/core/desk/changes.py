@@ -9,8 +9,9 @@ when, rather than the screen silently showing different numbers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from workaid.core.desk.authority import (
     AuthorityInputError,
@@ -50,9 +51,17 @@ def _row_changes(old: RoleLimit, new: RoleLimit, unit: str) -> list[str]:
     if old.max_amount != new.max_amount:
         out.append(f"{new.role} limit now {money(new.max_amount, unit, short=True)}")
     if (old.per_count, old.per_months) != (new.per_count, new.per_months):
-        out.append(f"{new.role} now {_times(new.per_count)} per {new.per_months} months" if new.per_count else f"{new.role} no longer limited per customer")
+        out.append(
+            f"{new.role} now {_times(new.per_count)} per {new.per_months} months"
+            if new.per_count
+            else f"{new.role} no longer limited per customer"
+        )
     if old.conditions != new.conditions:
-        out.append(f"{new.role} now needs {' and '.join(new.conditions)}" if new.conditions else f"{new.role} no longer needs any condition")
+        out.append(
+            f"{new.role} now needs {' and '.join(new.conditions)}"
+            if new.conditions
+            else f"{new.role} no longer needs any condition"
+        )
     return out
 
 
@@ -117,7 +126,7 @@ def _when(version: Mapping[str, Any]) -> dt.datetime | None:
                 at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
             except ValueError:
                 continue
-            return at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+            return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     return None
 
 
@@ -137,7 +146,9 @@ def compare(old: Any, new: Any, history: list[Mapping[str, Any]] | None = None) 
         return None
     limits = (old.fields or {}).get("discretion") != (new.fields or {}).get("discretion")
     versions = list(history or [])
-    shown = next((v for v in versions if v.get("version") == getattr(new, "version", None)), versions[0] if versions else {})
+    shown = next(
+        (v for v in versions if v.get("version") == getattr(new, "version", None)), versions[0] if versions else {}
+    )
     return CardChange(
         card_id=new.id,
         title=new.title,
@@ -155,5 +166,9 @@ def decision_words(decision: Any) -> str:
         return label[:1].lower() + label[1:]
     if decision.verdict == "within":
         return f"within your discretion up to {money(decision.may_offer, decision.unit, short=True)}"
-    own = f"you may offer up to {money(decision.may_offer, decision.unit, short=True)}" if decision.may_offer > 0 else "nothing yourself"
+    own = (
+        f"you may offer up to {money(decision.may_offer, decision.unit, short=True)}"
+        if decision.may_offer > 0
+        else "nothing yourself"
+    )
     return f"{label[:1].lower() + label[1:]} ({own})"

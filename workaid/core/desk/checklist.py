@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from workaid.core.errors import WorkAidError
 
@@ -46,7 +47,9 @@ class Recommendation:
     step_id: str
 
     def describe(self) -> str:
-        who = {"handle": "Handle it yourself", "expert": "Pass it to an expert", "supervisor": "Bring in a supervisor"}[self.outcome]
+        who = {"handle": "Handle it yourself", "expert": "Pass it to an expert", "supervisor": "Bring in a supervisor"}[
+            self.outcome
+        ]
         nxt = f" Next card: {self.card}." if self.card else ""
         return f"Level {self.level} — {who}: {self.reason}.{nxt}"
 
@@ -68,7 +71,7 @@ _ID_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,79}$")
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Walk:
@@ -159,12 +162,20 @@ class Walk:
         """Learn an answer in advance (e.g. the call timer passed a threshold mid-walk)."""
         if step_id not in self._steps:
             raise ChecklistError(f"This checklist has no step '{step_id}'; its steps are {', '.join(self._order)}.")
-        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bool) and isinstance(value[1], str) and value[1].strip():
+        if (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and isinstance(value[0], bool)
+            and isinstance(value[1], str)
+            and value[1].strip()
+        ):
             self._auto[step_id] = (value[0], value[1].strip())
         elif isinstance(value, bool):
             self._auto[step_id] = (value, TIMER)
         else:
-            raise ChecklistError(f"The answer for '{step_id}' must be yes/no, or (yes/no, where it came from); not {value!r}.")
+            raise ChecklistError(
+                f"The answer for '{step_id}' must be yes/no, or (yes/no, where it came from); not {value!r}."
+            )
         if _advance:
             self._apply_auto()
 
@@ -178,7 +189,11 @@ class Walk:
     # -- inside ---------------------------------------------------------------------------
     def _step(self, step_id: str) -> Step:
         raw = self._steps[step_id]
-        return Step(step_id, raw["question"].strip(), (raw.get("help") or "").strip() if isinstance(raw.get("help"), str) else "")
+        return Step(
+            step_id,
+            raw["question"].strip(),
+            (raw.get("help") or "").strip() if isinstance(raw.get("help"), str) else "",
+        )
 
     def _record(self, step_id: str, yes: bool, source: str | None) -> None:
         raw = self._steps[step_id]
@@ -204,7 +219,9 @@ class Walk:
             self._record(self._at, yes, source)
 
 
-def from_call_timer(elapsed_seconds: float, threshold_minutes: float = 20, step_id: str = TIME_STEP) -> dict[str, tuple[bool, str]]:
+def from_call_timer(
+    elapsed_seconds: float, threshold_minutes: float = 20, step_id: str = TIME_STEP
+) -> dict[str, tuple[bool, str]]:
     """Auto answers the call timer can give for the time-threshold step.
 
     Under the threshold the answer is certainly "no". Over it the timer cannot
@@ -245,7 +262,9 @@ def _check_steps(steps: Any) -> dict[str, dict]:
                 if target not in by_id:
                     raise ChecklistError(f"Step '{sid}': '{answer}' leads to step '{target}', which does not exist.")
                 if order.index(target) <= order.index(sid):
-                    raise ChecklistError(f"Step '{sid}': '{answer}' leads back to step '{target}'; steps may only lead forward.")
+                    raise ChecklistError(
+                        f"Step '{sid}': '{answer}' leads back to step '{target}'; steps may only lead forward."
+                    )
             elif isinstance(target, Mapping):
                 if target.get("outcome") not in LEVELS:
                     raise ChecklistError(f"Step '{sid}': the '{answer}' outcome must be one of {', '.join(LEVELS)}.")

@@ -24,9 +24,10 @@ import logging
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from workaid.core.errors import EnvironmentProblem, WorkAidError
 from workaid.core.fileio import atomic_write
@@ -70,11 +71,11 @@ def default_path(data_dir: Path | str) -> Path:
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _utc_text(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,13 @@ def _checked_row(entry: EscalationEntry, now: dt.datetime) -> dict[str, Any]:
         raise EscalationLogError("Cards used must be a list of card ids such as late-fee-waiver.")
     seconds = entry.call_seconds
     if seconds is not None:
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds != seconds or seconds < 0 or seconds > 7 * 24 * 3600:
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, (int, float))
+            or seconds != seconds
+            or seconds < 0
+            or seconds > 7 * 24 * 3600
+        ):
             raise EscalationLogError(f"The call length must be a number of seconds of 0 or more, not {seconds!r}.")
         seconds = int(seconds)
     at = entry.at if entry.at is not None else now
@@ -171,7 +178,9 @@ class EscalationLog:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise EnvironmentProblem(f"Cannot create the folder for the escalation log {self.path}: {e.strerror or e}") from e
+            raise EnvironmentProblem(
+                f"Cannot create the folder for the escalation log {self.path}: {e.strerror or e}"
+            ) from e
         *older, newest = _chain(self.home)
         self.kept = older
         try:
@@ -189,7 +198,9 @@ class EscalationLog:
             self.conn.close()
             if _is_damage(e):
                 raise _Damaged(str(e)) from e
-            raise EnvironmentProblem(f"The escalation log {path} cannot be opened ({e}); check the disk and the folder, then try again.") from e
+            raise EnvironmentProblem(
+                f"The escalation log {path} cannot be opened ({e}); check the disk and the folder, then try again."
+            ) from e
         if verdict != ["ok"]:
             self.conn.close()
             raise _Damaged("; ".join(verdict))
@@ -263,8 +274,13 @@ class EscalationLog:
         rows.sort(key=lambda r: r[0])
         return [
             EscalationEntry(
-                level=r[1], reason=r[2], target=r[3], cards=tuple(json.loads(r[4] or "[]")), outcome=r[5],
-                call_seconds=r[6], at=dt.datetime.fromisoformat(r[0]),
+                level=r[1],
+                reason=r[2],
+                target=r[3],
+                cards=tuple(json.loads(r[4] or "[]")),
+                outcome=r[5],
+                call_seconds=r[6],
+                at=dt.datetime.fromisoformat(r[0]),
             )
             for r in rows
         ]
@@ -278,7 +294,8 @@ class EscalationLog:
             return dict(sorted(tally.items(), key=lambda kv: (-kv[1], -kv[0][1], kv[0][0])))
         where, params = _window(since, until)
         rows = self.conn.execute(
-            f"SELECT reason, level, COUNT(*) AS n FROM escalations{where} GROUP BY reason, level ORDER BY n DESC, level DESC, reason", params
+            f"SELECT reason, level, COUNT(*) AS n FROM escalations{where} GROUP BY reason, level ORDER BY n DESC, level DESC, reason",
+            params,
         ).fetchall()
         return {(r[0], r[1]): r[2] for r in rows}
 
@@ -307,7 +324,9 @@ class EscalationLog:
         try:
             atomic_write(path, buf.getvalue())
         except OSError as err:
-            raise EnvironmentProblem(f"Could not write {path}: {err.strerror or err}. Check the folder and the disk, then try again.") from err
+            raise EnvironmentProblem(
+                f"Could not write {path}: {err.strerror or err}. Check the folder and the disk, then try again."
+            ) from err
         return len(entries)
 
 
@@ -356,7 +375,9 @@ def _readable_rows(path: Path, where: str, params: list[str]) -> list[tuple]:
         while misses < _PROBE_GIVE_UP:
             chunk = _probe(conn, f"{columns}{where}{both}id BETWEEN ? AND ?", params, start, start + _PROBE_CHUNK - 1)
             if chunk is None:  # a damaged range: one id at a time
-                found = [_probe(conn, f"{columns}{where}{both}id = ?", params, n) for n in range(start, start + _PROBE_CHUNK)]
+                found = [
+                    _probe(conn, f"{columns}{where}{both}id = ?", params, n) for n in range(start, start + _PROBE_CHUNK)
+                ]
                 lost += sum(1 for f in found if f is None)
                 chunk = [r for f in found if f for r in f]
             misses = 0 if chunk else misses + 1

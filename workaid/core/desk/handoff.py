@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from workaid.core.content.hours import ContactHours, HoursError, check_callback
 
@@ -71,7 +72,12 @@ def render(note: HandoffNote) -> str:
     lines: list[str] = []
     level = note.level if isinstance(note.level, int) else 0
     lines.append(_line("Level", f"{level} — {LEVEL_NAMES[level]}" if level in LEVEL_NAMES else str(note.level)))
-    for label, value in (("Reason", note.reason), ("Case", note.case_ref), ("Issue", note.summary), ("Tried", note.tried)):
+    for label, value in (
+        ("Reason", note.reason),
+        ("Case", note.case_ref),
+        ("Issue", note.summary),
+        ("Tried", note.tried),
+    ):
         value = _clean(value)
         if value:
             lines.append(_line(label, value))
@@ -107,11 +113,19 @@ def problems(note: HandoffNote, contact_hours: ContactHours | None = None) -> li
     if note.callback is not None:
         if not _clean(note.callback_owner):
             out.append("Name the callback owner: one person or one queue.")
-        if not isinstance(note.callback, dt.datetime) or note.callback.tzinfo is None or note.callback.utcoffset() is None:
-            out.append("The callback time has no time zone; pick it again so it can be checked against the team's hours.")
+        if (
+            not isinstance(note.callback, dt.datetime)
+            or note.callback.tzinfo is None
+            or note.callback.utcoffset() is None
+        ):
+            out.append(
+                "The callback time has no time zone; pick it again so it can be checked against the team's hours."
+            )
         elif contact_hours is not None:
             try:
-                warning = check_callback(contact_hours.hours, contact_hours.tz, note.callback, contact_hours.team or _clean(note.target))
+                warning = check_callback(
+                    contact_hours.hours, contact_hours.tz, note.callback, contact_hours.team or _clean(note.target)
+                )
             except HoursError as e:
                 warning = f"The team's hours cannot be checked: {e}"
             if warning:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from workaid.core.content.hours import (
     DAY_NAMES,
@@ -81,9 +82,54 @@ CHANNEL_LABELS = {"phone": "Phone", "email": "Email", "chat": "Chat", "ticket": 
 TARGET_VALUES = {"team": "team", "direct_contact": "direct"}
 # Words that say nothing about a topic (they are on every escalation card).
 _STOP = frozenset(
-    "a an and are as at be by for from how in is it of on or the to what when who with you your "
-    "escalation escalations escalate expert experts checklist contact contacts script scripts level "
-    "supervisor handoff hand off call calls rep reps team teams".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "who",
+        "with",
+        "you",
+        "your",
+        "escalation",
+        "escalations",
+        "escalate",
+        "expert",
+        "experts",
+        "checklist",
+        "contact",
+        "contacts",
+        "script",
+        "scripts",
+        "level",
+        "supervisor",
+        "handoff",
+        "hand",
+        "off",
+        "call",
+        "calls",
+        "rep",
+        "reps",
+        "team",
+        "teams",
+    ]
 )
 
 
@@ -119,7 +165,9 @@ def plan_for(rec: Recommendation, authority: Any = None) -> Plan:
         and getattr(authority, "verdict", None) == "senior"
     ):
         outcome = "senior"
-        reason = f"Beyond the rep's discretion, within a {authority.who.replace('-', ' ')}'s ({authority.deciding_limit})"
+        reason = (
+            f"Beyond the rep's discretion, within a {authority.who.replace('-', ' ')}'s ({authority.deciding_limit})"
+        )
     script = SCRIPT_FOR.get(outcome)
     if rec.card == PROTOCOL_CARD:
         script = PROTOCOL_SCRIPTS["end-or-transfer"]
@@ -201,7 +249,9 @@ class Contact:
     def now_text(self, now: dt.datetime) -> str:
         """'Open now', or 'Closed now — opens Thu 08:00' (the team's local time), for the rep to read."""
         if self.hours is None:
-            return "Hours unknown: check the card" if self.hours_problem else "No hours given: ask before promising a time"
+            return (
+                "Hours unknown: check the card" if self.hours_problem else "No hours given: ask before promising a time"
+            )
         if self.open_at(now):
             return "Open now"
         opens = next_open(self.hours.hours, self.hours.tz, now)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from workaid.core.content.cards import PLACEHOLDER_RE
 
@@ -218,7 +219,8 @@ FIELD_HELP = {
 }
 # "Say — to the supervisor, before connecting": words for a colleague, not the customer.
 _TO_COLLEAGUE = re.compile(
-    r"\bto (?:the |a |an |my |your |our )?(?:duty )?(?:supervisor|manager|expert|specialist|colleague|senior|team|agent)s?\b", re.I
+    r"\bto (?:the |a |an |my |your |our )?(?:duty )?(?:supervisor|manager|expert|specialist|colleague|senior|team|agent)s?\b",
+    re.I,
 )
 
 

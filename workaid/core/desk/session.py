@@ -18,8 +18,9 @@ modules do not know is how one call ties them together, and that is here:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from workaid.core.desk.call_timer import CallTimer
 from workaid.core.desk.checklist import TIME_STEP, Recommendation, from_call_timer
@@ -192,5 +193,9 @@ def authority_summary(card_title: str, decision: Any) -> str:
         own = "I may not offer anything myself"
     line = f"Authority check ({card_title}): {money(decision.amount, decision.unit)} asked as {decision.role} — {verdict_label(decision).lower()}; {own}."
     if decision.unconfirmed:
-        line += " Not yet confirmed: " + ", ".join("waiver history" if u == "times-used" else u for u in decision.unconfirmed) + "."
+        line += (
+            " Not yet confirmed: "
+            + ", ".join("waiver history" if u == "times-used" else u for u in decision.unconfirmed)
+            + "."
+        )
     return line

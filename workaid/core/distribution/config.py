@@ -20,9 +20,10 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from workaid.core.distribution.keys import is_key_string
 from workaid.core.errors import ConfigError, EnvironmentProblem
@@ -60,7 +61,7 @@ class Config:
     trusted_keys: tuple[str, ...] = ()
     poll_seconds: int = POLL_DEFAULT
     author: str | None = None  # the name `publish` records (default: the login name)
-    sources: dict[str, str] = field(default_factory=lambda: {k: DEFAULT_SOURCE for k in KNOWN}, hash=False)
+    sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, DEFAULT_SOURCE), hash=False)
     consulted: tuple[str, ...] = ()
 
 
@@ -103,7 +104,7 @@ def load_config(
         layers.append(("user file", user, False))
 
     values: dict[str, Any] = dict(DEFAULTS)
-    sources: dict[str, str] = {k: DEFAULT_SOURCE for k in KNOWN}
+    sources: dict[str, str] = dict.fromkeys(KNOWN, DEFAULT_SOURCE)
     consulted: list[str] = []
     for kind, path, required in layers:
         label = f"{kind} {path}"
@@ -171,7 +172,9 @@ def _read_toml(path: Path, label: str, required: bool) -> dict[str, Any] | None:
     except IsADirectoryError:
         raise ConfigError(f"The config file {path} is a folder; it should be a TOML file.") from None
     except PermissionError:
-        raise EnvironmentProblem(f"WorkAid is not allowed to read the config file {path}. Check its permissions.") from None
+        raise EnvironmentProblem(
+            f"WorkAid is not allowed to read the config file {path}. Check its permissions."
+        ) from None
     except OSError as e:
         raise EnvironmentProblem(f"Cannot read the config file {path}: {e.strerror or e}.") from None
     if len(data) > MAX_CONFIG_FILE:
@@ -274,7 +277,7 @@ def _share(value: Any, where: str, base: Path) -> str | None:
 def _trusted_keys(value: Any, where: str, base: Path) -> tuple[str, ...]:
     """Key strings kept as written; key file paths made absolute against the layer's folder."""
     if isinstance(value, (str, os.PathLike)):
-        hint = " (put it in brackets: trusted_keys = [\"...\"])"
+        hint = ' (put it in brackets: trusted_keys = ["..."])'
         raise ConfigError(f"{where}: trusted_keys must be a list of key files or keys{hint}, not a single value.")
     if not isinstance(value, (list, tuple)):
         raise ConfigError(f"{where}: trusted_keys must be a list of key files or keys, not {_type_name(value)}.")
@@ -297,7 +300,9 @@ def _author(value: Any, where: str) -> str | None:
     """The publisher's name as people should read it in every card's history (a login
     like `jdoe2` says little); an empty string unsets it."""
     if not isinstance(value, str):
-        raise ConfigError(f'{where}: author must be text (a name in quotes, e.g. author = "Olu Adeyemi"), not {_type_name(value)}.')
+        raise ConfigError(
+            f'{where}: author must be text (a name in quotes, e.g. author = "Olu Adeyemi"), not {_type_name(value)}.'
+        )
     value = " ".join(value.split())
     if len(value) > MAX_AUTHOR:
         raise ConfigError(f"{where}: author is {len(value)} characters long; at most {MAX_AUTHOR}.")
@@ -313,9 +318,7 @@ def _poll_seconds(value: Any, where: str, from_cli: bool) -> int:
             f"not {_type_name(value)}{' ' + _toml_value(value) if isinstance(value, (str, float)) else ''}."
         )
     if not POLL_MIN <= value <= POLL_MAX:
-        raise ConfigError(
-            f"{where}: poll_seconds is {value}; it must be between {POLL_MIN} and {POLL_MAX} (one day)."
-        )
+        raise ConfigError(f"{where}: poll_seconds is {value}; it must be between {POLL_MIN} and {POLL_MAX} (one day).")
     return value
 
 

@@ -15,8 +15,9 @@ import base64
 import binascii
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from workaid.core.errors import EnvironmentProblem
 from workaid.core.fileio import atomic_write
@@ -169,9 +170,7 @@ def generate(out_dir: Path, passphrase: str | None = None) -> tuple[Path, Path]:
             try:
                 fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
             except FileExistsError:
-                raise KeyProblem(
-                    f"{path} already exists; WorkAid will not overwrite a publisher key."
-                ) from None
+                raise KeyProblem(f"{path} already exists; WorkAid will not overwrite a publisher key.") from None
             os.close(fd)
             claimed.append(path)
         atomic_write(key_path, pem, mode=0o600)
@@ -280,8 +279,7 @@ def load_public_key(spec: str | os.PathLike[str]) -> PublicKey:
         path = Path(text).expanduser()
         if not path.exists():
             raise KeyProblem(
-                f"{_shorten(text)} is neither a public key file that exists nor a key "
-                f"('{KEY_TYPE} <base64>')."
+                f"{_shorten(text)} is neither a public key file that exists nor a key ('{KEY_TYPE} <base64>')."
             )
         data = _read_capped(path, "public key file")
         lines = [
@@ -290,11 +288,11 @@ def load_public_key(spec: str | os.PathLike[str]) -> PublicKey:
             if ln.strip() and not ln.strip().startswith("#")
         ]
         if b"PRIVATE KEY" in data:
-            raise KeyProblem(f"{path} is a private key. Desks need only the public key ({PUBLIC_NAME}); keep this file secret.")
-        if len(lines) != 1 or (raw := _decode_key_line(lines[0])) is None:
             raise KeyProblem(
-                f"{path} is not a WorkAid public key file (expected one line '{KEY_TYPE} <base64>')."
+                f"{path} is a private key. Desks need only the public key ({PUBLIC_NAME}); keep this file secret."
             )
+        if len(lines) != 1 or (raw := _decode_key_line(lines[0])) is None:
+            raise KeyProblem(f"{path} is not a WorkAid public key file (expected one line '{KEY_TYPE} <base64>').")
         origin = f"The key in {path}"
     try:
         return Ed25519PublicKey.from_public_bytes(raw)

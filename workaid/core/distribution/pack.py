@@ -64,7 +64,7 @@ def canonical(data: dict) -> bytes:
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # -- the pointer ------------------------------------------------------------------
@@ -104,7 +104,9 @@ def parse_pointer(raw: bytes, trusted: list) -> Pointer:
         raise PackError("current.json is not a WorkAid pointer")
     fmt = data.get("format")
     if isinstance(fmt, int) and fmt > PACK_FORMAT:
-        raise PackError(f"the pack uses format {fmt}, newer than this WorkAid understands ({PACK_FORMAT}); update WorkAid")
+        raise PackError(
+            f"the pack uses format {fmt}, newer than this WorkAid understands ({PACK_FORMAT}); update WorkAid"
+        )
     signature = data.pop("signature", None)
     if not isinstance(signature, str):
         raise PackError("current.json is not signed")
@@ -158,8 +160,14 @@ class Version:
     title: str = ""  # so `workaid history` can name versions a desk never held
 
     def as_json(self) -> dict:
-        out = {"version": self.version, "sha256": self.sha256, "size": self.size, "author": self.author,
-               "note": self.note, "published_at": self.published_at}
+        out = {
+            "version": self.version,
+            "sha256": self.sha256,
+            "size": self.size,
+            "author": self.author,
+            "note": self.note,
+            "published_at": self.published_at,
+        }
         if self.title:  # absent, not empty, in older entries: their bytes stay as signed
             out["title"] = self.title
         return out
@@ -196,8 +204,13 @@ class Manifest:
     cards: dict[str, Entry]
 
     def header(self) -> dict:
-        return {"format": PACK_FORMAT, "serial": self.serial, "published_at": self.published_at,
-                "publisher": self.publisher, "note": self.note}
+        return {
+            "format": PACK_FORMAT,
+            "serial": self.serial,
+            "published_at": self.published_at,
+            "publisher": self.publisher,
+            "note": self.note,
+        }
 
     def as_bytes(self) -> bytes:
         return manifest_bytes({**self.header(), "cards": {cid: e.as_json() for cid, e in self.cards.items()}})
@@ -215,9 +228,10 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
     """Check a manifest's hash (against the pointer) and every field; reject it whole on any fault."""
     from workaid.core.content.cards import ID_RE, MAX_CARD_BYTES, id_key
 
-    if pointer is not None:
-        if len(raw) != pointer.manifest_size or hashlib.sha256(raw).hexdigest() != pointer.manifest_sha256:
-            raise PackError(f"{pointer.manifest} does not match the signed pointer (half-written or altered)")
+    if pointer is not None and (
+        len(raw) != pointer.manifest_size or hashlib.sha256(raw).hexdigest() != pointer.manifest_sha256
+    ):
+        raise PackError(f"{pointer.manifest} does not match the signed pointer (half-written or altered)")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -225,7 +239,9 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
     if not isinstance(data, dict) or not isinstance(data.get("cards"), dict):
         raise PackError("the manifest has no card list")
     if isinstance(data.get("format"), int) and data["format"] > PACK_FORMAT:
-        raise PackError(f"the manifest uses format {data['format']}, newer than this WorkAid understands; update WorkAid")
+        raise PackError(
+            f"the manifest uses format {data['format']}, newer than this WorkAid understands; update WorkAid"
+        )
     if pointer is not None and data.get("serial") != pointer.serial:
         raise PackError("the manifest's serial differs from the pointer's")
     cards: dict[str, Entry] = {}
@@ -256,8 +272,14 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
             if not SHA_RE.match(ver.sha256) or (versions and ver.version <= versions[-1].version):
                 raise PackError(f"card '{cid}' has a bad hash or version order in the manifest")
             versions.append(ver)
-        cards[cid] = Entry(cid, versions, e.get("deleted") is True, str(e.get("deleted_at", ""))[:40],
-                           str(e.get("deleted_by", ""))[:200], str(e.get("path", ""))[:300])
+        cards[cid] = Entry(
+            cid,
+            versions,
+            e.get("deleted") is True,
+            str(e.get("deleted_at", ""))[:40],
+            str(e.get("deleted_by", ""))[:200],
+            str(e.get("path", ""))[:300],
+        )
     return Manifest(
         serial=data.get("serial") if isinstance(data.get("serial"), int) else 0,
         published_at=str(data.get("published_at", "")),
@@ -322,8 +344,11 @@ def _read_state(source: Path) -> dict:
         return {}
     try:
         p = data["pending"]
-        state["pending"] = {"serial": _int(p["serial"], 1), "manifest_sha256": str(p["manifest_sha256"]),
-                            "cards": {str(k): str(v) for k, v in p["cards"].items()}}
+        state["pending"] = {
+            "serial": _int(p["serial"], 1),
+            "manifest_sha256": str(p["manifest_sha256"]),
+            "cards": {str(k): str(v) for k, v in p["cards"].items()},
+        }
     except (KeyError, TypeError, ValueError, AttributeError):
         pass
     return state
@@ -338,8 +363,12 @@ def _write_state(
     pending: dict | None = None,
 ) -> None:
     """Remember which share version each card in `source` matches (for conflict checks)."""
-    data: dict[str, Any] = {"serial": serial, "manifest_sha256": manifest_sha256, "cards": dict(sorted(cards.items())),
-                            "stamps": {k: list(v) for k, v in sorted((stamps or {}).items())}}
+    data: dict[str, Any] = {
+        "serial": serial,
+        "manifest_sha256": manifest_sha256,
+        "cards": dict(sorted(cards.items())),
+        "stamps": {k: list(v) for k, v in sorted((stamps or {}).items())},
+    }
     if pending:
         data["pending"] = pending
     atomic_write(source / BASE_FILE, json.dumps(data, separators=(",", ":")))
@@ -483,13 +512,20 @@ class _Lock:
                 fd = self.fs.call(os.open, self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 if attempt == 2:
-                    raise PublishConflict("Another publish started just now. Wait for it, then publish again.") from None
+                    raise PublishConflict(
+                        "Another publish started just now. Wait for it, then publish again."
+                    ) from None
                 self._take_over()  # a live holder: PublishConflict naming it
                 continue
             break
-        now = dt.datetime.now(dt.timezone.utc)
-        holder = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(),
-                  "started_at": now.isoformat(timespec="seconds"), "started": now.timestamp()}
+        now = dt.datetime.now(dt.UTC)
+        holder = {
+            "user": getpass.getuser(),
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": now.isoformat(timespec="seconds"),
+            "started": now.timestamp(),
+        }
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(holder))
         return self
@@ -538,7 +574,7 @@ class _Lock:
 
 def _describe_holder(text: str, mtime: float) -> tuple[str, str | None]:
     """(who holds the lock, why it is stale or None if it may be live)."""
-    now = dt.datetime.now(dt.timezone.utc).timestamp()
+    now = dt.datetime.now(dt.UTC).timestamp()
     try:
         data = json.loads(text)
         who = f"{data['user']}@{data['host']} pid {data['pid']} since {data['started_at']}"
@@ -604,8 +640,10 @@ def publish(
             if vouched_cards is not None:
                 base = vouched_cards
             if manifest is not None:
-                notes.append(f"{share / POINTER} was missing or a broken link; publishing on top of serial {manifest.serial}, "
-                             "which this folder published, so every desk keeps syncing.")
+                notes.append(
+                    f"{share / POINTER} was missing or a broken link; publishing on top of serial {manifest.serial}, "
+                    "which this folder published, so every desk keeps syncing."
+                )
         old_serial = pointer.serial if pointer else 0
         cards_state = {
             cid: Entry(cid, list(e.versions), e.deleted, e.deleted_at, e.deleted_by, e.path)
@@ -625,8 +663,15 @@ def publish(
                 unchanged += 1
                 continue
             if cur is not None and base.get(ref.id) != cur.sha256:
-                older = next((v.version for v in cards_state[ref.id].versions if v.sha256 in (base.get(ref.id), ref.sha256)), None)
-                what = f"your copy is based on version {older}" if older else "this folder has no record of which version you edited"
+                older = next(
+                    (v.version for v in cards_state[ref.id].versions if v.sha256 in (base.get(ref.id), ref.sha256)),
+                    None,
+                )
+                what = (
+                    f"your copy is based on version {older}"
+                    if older
+                    else "this folder has no record of which version you edited"
+                )
                 conflicts.append(
                     f"{ref.source}: card '{ref.id}' was changed on the share (version {cur.version} by {cur.author or 'someone'}, "
                     f"{cur.published_at}) and {what}. Get the current version, redo your edit, and publish again."
@@ -640,7 +685,9 @@ def publish(
             entry = cards_state.setdefault(ref.id, Entry(ref.id, []))
             entry.path = ref.source
             number = (entry.versions[-1].version + 1) if entry.versions else 1
-            entry.versions.append(Version(number, ref.sha256, len(raw), author, note, now, getattr(parsed, "title", "")))
+            entry.versions.append(
+                Version(number, ref.sha256, len(raw), author, note, now, getattr(parsed, "title", ""))
+            )
             (changed if cur is not None else added).append(ref.id)
             entry.deleted, entry.deleted_at, entry.deleted_by = False, "", ""
             touched.add(ref.id)
@@ -680,7 +727,9 @@ def publish(
         # bypassed it, and then we must not overwrite their serial.
         latest = _read_pointer(fs, trusted, replaceable=True)
         if (latest.serial if latest else 0) != old_serial:
-            raise PublishConflict("Someone published while this publish was running; nothing was switched. Publish again.")
+            raise PublishConflict(
+                "Someone published while this publish was running; nothing was switched. Publish again."
+            )
         pointer_bytes = sign_pointer(
             {
                 "serial": serial,
@@ -698,8 +747,14 @@ def publish(
         )
         # Recorded before the switch: if this process dies between the switch and the
         # final record, the next publish sees its own serial, not a conflict with itself.
-        _write_state(source, base, base_state.get("serial", 0), result.stamps, base_state.get("manifest_sha256", ""),
-                     pending={"serial": serial, "manifest_sha256": manifest_sha, "cards": dict(sorted(now_cards.items()))})
+        _write_state(
+            source,
+            base,
+            base_state.get("serial", 0),
+            result.stamps,
+            base_state.get("manifest_sha256", ""),
+            pending={"serial": serial, "manifest_sha256": manifest_sha, "cards": dict(sorted(now_cards.items()))},
+        )
         fs.call(atomic_write, share / POINTER, pointer_bytes)
         _write_state(source, now_cards, serial, result.stamps, manifest_sha)
     log.info("published serial %d to %s: +%d ~%d -%d", serial, share, len(added), len(changed), len(removed))
@@ -722,7 +777,9 @@ class UnpublishedEdits(WorkAidError):
 
     def __init__(self, dest: Path, files: list[str]) -> None:
         self.files = files
-        shown = "\n".join(f"  {dest / f}" for f in files[:50]) + (f"\n  … and {len(files) - 50} more" if len(files) > 50 else "")
+        shown = "\n".join(f"  {dest / f}" for f in files[:50]) + (
+            f"\n  … and {len(files) - 50} more" if len(files) > 50 else ""
+        )
         super().__init__(
             f"{dest} holds edits that were never published; checkout would overwrite them:\n{shown}\n"
             "Publish them first, move them elsewhere, or check out with --force (the files are then "
@@ -742,7 +799,9 @@ def checkout(share: Path, dest: Path, trusted: list, force: bool = False, timeou
     return check_out(share, dest, trusted, force, timeout).written
 
 
-def check_out(share: Path, dest: Path, trusted: list, force: bool = False, timeout: float | None = None) -> CheckoutReport:
+def check_out(
+    share: Path, dest: Path, trusted: list, force: bool = False, timeout: float | None = None
+) -> CheckoutReport:
     """Copy the share's current cards into a source folder an editor can work in.
 
     Records the base versions, so a later publish from `dest` can tell a stale copy
@@ -803,7 +862,7 @@ def check_out(share: Path, dest: Path, trusted: list, force: bool = False, timeo
             shutil.copy2(dest / rel, saved)
         log.warning("checkout --force: kept %d edited file(s) from %s in %s", len(edited), dest, backup)
     written = {}
-    for cid, (target, rel, ver) in plan.items():
+    for cid, (target, _rel, ver) in plan.items():
         raw = fs.read(object_name(ver.sha256), min(ver.size, MAX_CARD_BYTES))
         if len(raw) != ver.size or hashlib.sha256(raw).hexdigest() != ver.sha256:
             raise PackError(f"object for card '{cid}' on the share is damaged")
@@ -826,7 +885,7 @@ def _safe_rel(rel: str, cid: str) -> str:
         name.endswith(".md")
         and not name.startswith("/")
         and not _DRIVE.match(name)
-        and not any(c in name for c in '\\:\x00')
+        and not any(c in name for c in "\\:\x00")
         and all(p not in ("", ".", "..") and not p.startswith(".") for p in parts)
     )
     return name if ok else f"{cid}.md"

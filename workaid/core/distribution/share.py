@@ -17,7 +17,7 @@ import queue
 import re
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from workaid.core.errors import EnvironmentProblem
 
@@ -118,7 +118,7 @@ class FolderShare:
     """
 
     _pool = _DaemonPool(size=4, max_threads=16)
-    _inflight: dict[tuple[str, int], concurrent.futures.Future] = {}
+    _inflight: ClassVar[dict[tuple[str, int], concurrent.futures.Future]] = {}
     _inflight_lock = threading.RLock()  # a done callback may run inside read()
 
     def __init__(self, root: Path | str, timeout: float = 10.0) -> None:
@@ -148,7 +148,9 @@ class FolderShare:
             raise EnvironmentProblem(f"No permission to read {path} on the shared folder.") from None
         except OSError as e:
             if e.errno == errno.ELOOP:
-                raise EnvironmentProblem(f"{path} on the shared folder is a link; WorkAid does not follow links there.") from None
+                raise EnvironmentProblem(
+                    f"{path} on the shared folder is a link; WorkAid does not follow links there."
+                ) from None
             raise EnvironmentProblem(f"Cannot read {path} on the shared folder: {e.strerror}.") from None
         try:
             chunks, total = [], 0

@@ -73,7 +73,9 @@ class SyncStatus:
     def describe(self) -> str:
         parts = []
         if self.serial:
-            parts.append(f"Content serial {self.serial}, published {_local(self.published_at)} by {self.publisher or 'unknown'}")
+            parts.append(
+                f"Content serial {self.serial}, published {_local(self.published_at)} by {self.publisher or 'unknown'}"
+            )
         if self.last_error:
             parts.append(f"last check failed {_local(self.last_error_at)}: {self.last_error}")
         elif self.last_ok_at:
@@ -89,7 +91,7 @@ def _local(stamp: str) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def sync_status(library: Library) -> SyncStatus:
@@ -128,8 +130,14 @@ class Syncer:
             raise SyncFailed(message) from e
         self._record(sync_ok_at=_now(), sync_error="", sync_error_at="")
         return SyncResult(
-            result.changed, result.serial, result.added, result.updated, result.removed, result.objects_fetched,
-            getattr(self.source, "bytes_read", 0) - bytes0, getattr(self.source, "reads", 0) - reads0,
+            result.changed,
+            result.serial,
+            result.added,
+            result.updated,
+            result.removed,
+            result.objects_fetched,
+            getattr(self.source, "bytes_read", 0) - bytes0,
+            getattr(self.source, "reads", 0) - reads0,
         )
 
     def _record(self, **values: str) -> None:
@@ -149,7 +157,9 @@ class Syncer:
             return SyncResult(False, applied)
         pointer = parse_pointer(raw_pointer, self.trusted)
         if pointer.serial < applied:
-            raise PackError(f"the share offers serial {pointer.serial}, older than serial {applied} already applied here (rollback refused)")
+            raise PackError(
+                f"the share offers serial {pointer.serial}, older than serial {applied} already applied here (rollback refused)"
+            )
         if pointer.serial == applied:
             if pointer.manifest_sha256 != meta.get("pack_manifest_sha256"):
                 raise PackError(f"the share offers serial {pointer.serial} again with different content (refused)")
@@ -169,8 +179,11 @@ class Syncer:
         from workaid.core.content.cards import parse_card
 
         have = store.card_hashes()
-        needed = [(cid, ver) for cid, ver in sorted(live.items())
-                  if have.get(cid) != ver.sha256 and (touched is None or cid in touched)]
+        needed = [
+            (cid, ver)
+            for cid, ver in sorted(live.items())
+            if have.get(cid) != ver.sha256 and (touched is None or cid in touched)
+        ]
         blobs = self._objects(needed)
         upserts, raws = [], {}
         for cid, ver in needed:
@@ -185,7 +198,11 @@ class Syncer:
             raws[cid] = raw.decode("utf-8", "replace")
         fetched = self._fetched
         deletes = [cid for cid in have if cid not in live and (touched is None or cid in touched)]
-        history = {cid: [v.as_json() for v in e.versions] for cid, e in manifest.cards.items() if touched is None or cid in touched}
+        history = {
+            cid: [v.as_json() for v in e.versions]
+            for cid, e in manifest.cards.items()
+            if touched is None or cid in touched
+        }
         updated = sum(1 for c in upserts if c.id in have)
         store.apply(
             upserts,
@@ -205,7 +222,14 @@ class Syncer:
         self._label_versions(history)
         self._keep_manifest(raw_manifest)
         self.library.searcher.invalidate()
-        log.info("applied serial %d from %s: +%d ~%d -%d", pointer.serial, self.source.location, len(upserts) - updated, updated, len(deletes))
+        log.info(
+            "applied serial %d from %s: +%d ~%d -%d",
+            pointer.serial,
+            self.source.location,
+            len(upserts) - updated,
+            updated,
+            len(deletes),
+        )
         return SyncResult(True, pointer.serial, len(upserts) - updated, updated, len(deletes), fetched)
 
     def _from_delta(self, pointer, applied_sha: str) -> tuple[bytes | None, set[str] | None]:
@@ -235,13 +259,19 @@ class Syncer:
     def _label_versions(self, history: dict[str, list[dict]]) -> None:
         """Titles of published versions this desk never held (the manifest names them),
         so `workaid history` shows every version's title, not blanks."""
-        rows = [(v["title"], cid, int(v["version"]), v["sha256"]) for cid, vs in history.items() for v in vs if v.get("title")]
+        rows = [
+            (v["title"], cid, int(v["version"]), v["sha256"])
+            for cid, vs in history.items()
+            for v in vs
+            if v.get("title")
+        ]
         if not rows:
             return
         try:
             with self.library.store.atomic() as db:
                 db.conn.executemany(
-                    "UPDATE card_versions SET title = ? WHERE card_id = ? AND version = ? AND sha256 = ? AND title = ''", rows
+                    "UPDATE card_versions SET title = ? WHERE card_id = ? AND version = ? AND sha256 = ? AND title = ''",
+                    rows,
                 )
         except Exception:  # labels only: the content is applied; a later sync labels them
             log.exception("could not record the titles of published versions")
@@ -276,7 +306,9 @@ class Syncer:
                 raise PackError(f"card '{cid}' on the share does not match its signed hash (damaged or altered)")
             return ver.sha256, raw
 
-        with concurrent.futures.ThreadPoolExecutor(max_workers=READ_PARALLELISM, thread_name_prefix="sync-fetch") as pool:
+        with concurrent.futures.ThreadPoolExecutor(
+            max_workers=READ_PARALLELISM, thread_name_prefix="sync-fetch"
+        ) as pool:
             for sha, raw in pool.map(fetch, missing.values()):
                 blobs[sha] = raw
         return blobs

@@ -130,7 +130,9 @@ class AbusivePanel(DeskPanel):
         self.log_view.setObjectName("RecordText")
         self.log_view.setAccessibleName("Protocol record")
         self.log_view.setWordWrap(True)
-        self.log_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.log_view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         outer.addWidget(self.log_view)
         self.keys = QLabel(self)
         self.keys.setObjectName("KeyHints")
@@ -210,7 +212,9 @@ class AbusivePanel(DeskPanel):
         nxt = rec.next_step
         self.steps_model.set_record(rec.steps, nxt)
         rows = self.steps_model.rowCount()
-        self.steps.setFixedHeight(sum(self.steps.sizeHintForRow(r) for r in range(rows)) + 2 * self.steps.frameWidth() + 2)
+        self.steps.setFixedHeight(
+            sum(self.steps.sizeHintForRow(r) for r in range(rows)) + 2 * self.steps.frameWidth() + 2
+        )
         tz = self.desk.clock().tzinfo
         if rec.steps:
             self.started.setText(f"Started {rec.steps[0].at.astimezone(tz):%H:%M:%S}")
@@ -225,8 +229,10 @@ class AbusivePanel(DeskPanel):
         self.harm.setVisible(nxt is not None and not any(s.kind == "supervisor-alerted" for s in rec.steps))
         if nxt is None:
             self.say_title.setText("Done")
-            self.say_text.setText("Copy the record for the call log (Ctrl+Shift+C), add the abusive-contact marker, "
-                                  "tell the duty supervisor, and take five minutes away from the phone.")
+            self.say_text.setText(
+                "Copy the record for the call log (Ctrl+Shift+C), add the abusive-contact marker, "
+                "tell the duty supervisor, and take five minutes away from the phone."
+            )
         else:
             self.say_title.setText(_STEP_TITLES[nxt] + self._say_heading(nxt))
             self._show_say(nxt)
@@ -314,7 +320,7 @@ class AbusivePanel(DeskPanel):
         self.desk.call_changed(self)
 
     # -- keys ---------------------------------------------------------------------------------
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, e: QKeyEvent) -> None:
         mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier
         if mods != Qt.KeyboardModifier.NoModifier:
             super().keyPressEvent(e)
@@ -330,8 +336,11 @@ class AbusivePanel(DeskPanel):
         elif key == Qt.Key.Key_H and nxt is not None:
             self.alert_supervisor()
         elif e.text().isprintable() and e.text().strip():
-            keys = {"first-warning": "Enter (first warning given) or H", "final-warning": "Enter (final warning given) or H",
-                    "end-or-transfer": "E (end the call), T (transfer) or H"}.get(nxt or "", "Ctrl+Shift+C (copy the record)")
+            keys = {
+                "first-warning": "Enter (first warning given) or H",
+                "final-warning": "Enter (final warning given) or H",
+                "end-or-transfer": "E (end the call), T (transfer) or H",
+            }.get(nxt or "", "Ctrl+Shift+C (copy the record)")
             self.message.say(f"The protocol takes {keys} here; Ctrl+K goes back to the search.", "info")
         else:
             super().keyPressEvent(e)

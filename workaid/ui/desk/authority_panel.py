@@ -8,7 +8,8 @@ workaid.core.desk.authority; this panel only collects the inputs and shows the D
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -53,7 +54,11 @@ class FactBox(QCheckBox):
 
     Y and N answer it directly, Delete puts it back to "not checked"; Space cycles."""
 
-    STATES = {Qt.CheckState.PartiallyChecked: "not checked", Qt.CheckState.Checked: "yes", Qt.CheckState.Unchecked: "no"}
+    STATES: ClassVar[dict[Qt.CheckState, str]] = {
+        Qt.CheckState.PartiallyChecked: "not checked",
+        Qt.CheckState.Checked: "yes",
+        Qt.CheckState.Unchecked: "no",
+    }
 
     def __init__(self, condition: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,14 +78,16 @@ class FactBox(QCheckBox):
 
     def set_value(self, value: bool | None) -> None:
         self.setCheckState(
-            Qt.CheckState.PartiallyChecked if value is None else (Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+            Qt.CheckState.PartiallyChecked
+            if value is None
+            else (Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
         )
 
-    def nextCheckState(self) -> None:  # noqa: N802 - Qt: click/Space cycles not checked -> yes -> no
+    def nextCheckState(self) -> None:
         order = [Qt.CheckState.PartiallyChecked, Qt.CheckState.Checked, Qt.CheckState.Unchecked]
         self.setCheckState(order[(order.index(self.checkState()) + 1) % 3])
 
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, e: QKeyEvent) -> None:
         key = e.key()
         if e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier:
             super().keyPressEvent(e)
@@ -108,7 +115,9 @@ class FactBox(QCheckBox):
 class AuthorityPanel(DeskPanel):
     title = "Authority check"
 
-    def __init__(self, settings: Settings, on_decision: Callable[[str, Decision], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, on_decision: Callable[[str, Decision], None], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("AuthorityPanel")
         self.settings = settings
@@ -267,7 +276,11 @@ class AuthorityPanel(DeskPanel):
 
     def _save_inputs(self) -> None:
         if self.card is not None and self.discretion is not None:
-            self._inputs[self.card.id] = (self.amount.text(), {b.condition: b.value() for b in self.facts}, self.used.currentData())
+            self._inputs[self.card.id] = (
+                self.amount.text(),
+                {b.condition: b.value() for b in self.facts},
+                self.used.currentData(),
+            )
 
     def new_call(self) -> None:
         self._inputs.clear()
@@ -317,8 +330,12 @@ class AuthorityPanel(DeskPanel):
             rows = "<br>".join(html.escape(r.describe(d.unit)) for r in d.roles)
             changed = self._changed.get(self.card.id)
             note = f"<b>Changed during this call:</b> {html.escape(changed[0])}<br>" if changed else ""
-            self._show("idle", "Type the amount the customer asks for", "The answer appears as you type.",
-                       f"{note}<b>Limits on this card</b><br>{rows}<br>Beyond them: {html.escape(d.escalate_to)} decides.")
+            self._show(
+                "idle",
+                "Type the amount the customer asks for",
+                "The answer appears as you type.",
+                f"{note}<b>Limits on this card</b><br>{rows}<br>Beyond them: {html.escape(d.escalate_to)} decides.",
+            )
             return
         try:
             decision = decide(d, role, amount, facts, used)
@@ -331,7 +348,9 @@ class AuthorityPanel(DeskPanel):
         summary = authority_summary(self.card.title, decision)
         changed = self._changed.get(self.card.id)
         if changed is not None:
-            summary += f" The card's limits changed during the call ({changed[0]}); before, the answer was: {changed[1]}."
+            summary += (
+                f" The card's limits changed during the call ({changed[0]}); before, the answer was: {changed[1]}."
+            )
         self._on_decision(summary, decision)
 
     def _show_decision(self, d: Decision) -> None:

@@ -277,7 +277,9 @@ class ChecklistPanel(DeskPanel):
             self.help.setText(step.help)
             self.help.setVisible(bool(step.help))
             self._show_timer_note(step.id)
-            self.keys.setText(" &nbsp; ".join([key_hint("Y", "yes"), key_hint("N", "no"), key_hint("Backspace", "back")]))
+            self.keys.setText(
+                " &nbsp; ".join([key_hint("Y", "yes"), key_hint("N", "no"), key_hint("Backspace", "back")])
+            )
             self.setAccessibleDescription(f"{step.question} — Y yes, N no, Backspace back")
             self.desk.session.record_checklist(None, "")
             self.plan = None
@@ -369,7 +371,7 @@ class ChecklistPanel(DeskPanel):
             self.team.setCurrentIndex(max(0, min(n - 1, self.team.currentIndex() + step)))
 
     # -- keys and actions -----------------------------------------------------------------------
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, e: QKeyEvent) -> None:
         mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         key = e.key()
         if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):

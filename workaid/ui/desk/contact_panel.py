@@ -61,7 +61,9 @@ class ContactPanel(DeskPanel):
             v = QLabel(self)
             v.setObjectName("FieldValue")
             v.setWordWrap(True)
-            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            v.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
             v.setAccessibleName(name)
             grid.addWidget(k, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(v, row, 1)
@@ -117,11 +119,11 @@ class ContactPanel(DeskPanel):
             self.values["hours"].setText(html.escape(f"{c.hours_text} — {there:%a %H:%M} there now"))
         set_tone(self.now, "ok" if is_open else ("warn" if is_open is False else "info"))
 
-    def hideEvent(self, e) -> None:  # noqa: N802
+    def hideEvent(self, e) -> None:
         self._tick.stop()
         super().hideEvent(e)
 
-    def showEvent(self, e) -> None:  # noqa: N802
+    def showEvent(self, e) -> None:
         super().showEvent(e)
         if self.contact is not None:
             self.refresh_now()

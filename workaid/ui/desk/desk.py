@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -82,7 +83,7 @@ class PanelHost(QScrollArea):
         self.setWidget(self.inner)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-    def keyPressEvent(self, e: Any) -> None:  # noqa: N802
+    def keyPressEvent(self, e: Any) -> None:
         super().keyPressEvent(e)  # the scrolling keys
         # A letter no panel control used stays here: it never wanders into the card view,
         # which would send it to the search box in the middle of, say, the protocol.
@@ -218,7 +219,7 @@ class DeskPane(QObject):
             else:
                 self.fit_later()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self.view and kind == QEvent.Type.Resize:
             if self.current is not None or self.banner.isVisible():
@@ -295,15 +296,22 @@ class Desk(QObject):
         self.actions: dict[str, QAction] = {}
         app_wide = Qt.ShortcutContext.ApplicationShortcut
         self._action("timer", "Start / pause the call timer", ("Ctrl+T",), self.toggle_timer, app_wide)
-        self._action("new_call", "New call (timer to 0:00, forget this call)", ("Ctrl+Shift+T",), self.new_call, app_wide)
+        self._action(
+            "new_call", "New call (timer to 0:00, forget this call)", ("Ctrl+Shift+T",), self.new_call, app_wide
+        )
         self.bar.menu.addSeparator()
         self._action("checklist", "Escalation checklist", ("Ctrl+Shift+E",), self.open_checklist, app_wide)
         self._action("handoff", "Hand-off note…", ("Ctrl+H",), self.open_handoff, app_wide)
         self._action("abusive", "Abusive-caller protocol", ("Ctrl+Shift+A",), self.open_abusive, app_wide)
         self.bar.menu.addSeparator()
         self._action("log", "Escalation log…", ("Ctrl+Shift+L",), self.open_log, app_wide)
-        self._action("copy", "Copy (script, record, contact)", ("Ctrl+Shift+C", "Ctrl+Return", "Ctrl+Enter"), self.copy,
-                     Qt.ShortcutContext.WindowShortcut)
+        self._action(
+            "copy",
+            "Copy (script, record, contact)",
+            ("Ctrl+Shift+C", "Ctrl+Return", "Ctrl+Enter"),
+            self.copy,
+            Qt.ShortcutContext.WindowShortcut,
+        )
         window.setTabOrder(window.kind_filter, self.bar.timer)
         window.setTabOrder(self.bar.timer, self.bar.menu_button)
 
@@ -320,7 +328,9 @@ class Desk(QObject):
         if view.card is not None:
             self._on_card_opened(view.card.id)
 
-    def _action(self, key: str, text: str, keys: tuple[str, ...], slot: Callable[[], Any], context: Qt.ShortcutContext) -> QAction:
+    def _action(
+        self, key: str, text: str, keys: tuple[str, ...], slot: Callable[[], Any], context: Qt.ShortcutContext
+    ) -> QAction:
         act = QAction(text, self.window)
         act.setShortcuts([QKeySequence(k) for k in keys])
         act.setShortcutContext(context)
@@ -330,7 +340,7 @@ class Desk(QObject):
         self.actions[key] = act
         return act
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Resize:
             self._fit_bar()
         return False
@@ -452,7 +462,9 @@ class Desk(QObject):
 
     def _change(self, previous: Any, card: Any) -> CardChange | None:
         """What a newer version of the card on screen changed (a sync replaced it), if anything."""
-        if previous is None or (previous.version == card.version and previous.body == card.body and previous.fields == card.fields):
+        if previous is None or (
+            previous.version == card.version and previous.body == card.body and previous.fields == card.fields
+        ):
             return None
         try:
             history = self.library.history(card.id)
@@ -570,7 +582,11 @@ class Desk(QObject):
             return
         copied = panel.copy()
         if not hasattr(panel, "message"):
-            self._status(f"Copied the {panel.title.lower()}." if copied else f"Nothing to copy yet from the {panel.title.lower()}.")
+            self._status(
+                f"Copied the {panel.title.lower()}."
+                if copied
+                else f"Nothing to copy yet from the {panel.title.lower()}."
+            )
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)

@@ -185,7 +185,7 @@ class EscalationLogDialog(QDialog):
 
         self.desk.log_service.export(path, done, failed)
 
-    def hideEvent(self, e) -> None:  # noqa: N802
+    def hideEvent(self, e) -> None:
         super().hideEvent(e)
         parent = self.parentWidget()
         if parent is not None and parent.isVisible():

@@ -53,7 +53,13 @@ if TYPE_CHECKING:
     from workaid.ui.desk.desk import Desk
 
 TWO_COLUMNS_FROM = 820
-OUTCOMES = ("Callback booked", "Transferred live", "Ticket raised", "Supervisor joined the call", "Resolved after advice")
+OUTCOMES = (
+    "Callback booked",
+    "Transferred live",
+    "Ticket raised",
+    "Supervisor joined the call",
+    "Resolved after advice",
+)
 
 
 class NoteText(QPlainTextEdit):
@@ -65,11 +71,11 @@ class NoteText(QPlainTextEdit):
         self._lines = lines
         self.setSizeAdjustPolicy(QPlainTextEdit.SizeAdjustPolicy.AdjustIgnored)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         h = self.fontMetrics().lineSpacing() * self._lines + 14
         return QSize(super().sizeHint().width(), h)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(80, self.sizeHint().height())
 
 
@@ -100,7 +106,9 @@ class HandoffDialog(QDialog):
         hl.setSpacing(2)
         title = QLabel("Hand-off note", head)
         title.setObjectName("DialogTitle")
-        sub = QLabel("Filled in from this call. Add the issue and the callback time, then copy it before you transfer.", head)
+        sub = QLabel(
+            "Filled in from this call. Add the issue and the callback time, then copy it before you transfer.", head
+        )
         sub.setObjectName("DeskHint")
         sub.setWordWrap(True)
         hl.addWidget(title)
@@ -515,13 +523,17 @@ class HandoffDialog(QDialog):
 
     def _focus_first_gap(self) -> None:
         for w in (self.reason, self.target, self.summary, self.callback, self.case_ref):
-            empty = w.toPlainText() if isinstance(w, QPlainTextEdit) else (w.currentText() if isinstance(w, QComboBox) else w.text())
+            empty = (
+                w.toPlainText()
+                if isinstance(w, QPlainTextEdit)
+                else (w.currentText() if isinstance(w, QComboBox) else w.text())
+            )
             if not empty.strip():
                 w.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
         self.copy_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def resizeEvent(self, e: Any) -> None:  # noqa: N802
+    def resizeEvent(self, e: Any) -> None:
         super().resizeEvent(e)
         self._arrange(e.size().width())
 
@@ -530,10 +542,12 @@ class HandoffDialog(QDialog):
         if self.columns.direction() != direction:
             self.columns.setDirection(direction)
             self.form.setRowWrapPolicy(
-                QFormLayout.RowWrapPolicy.DontWrapRows if width >= TWO_COLUMNS_FROM else QFormLayout.RowWrapPolicy.WrapLongRows
+                QFormLayout.RowWrapPolicy.DontWrapRows
+                if width >= TWO_COLUMNS_FROM
+                else QFormLayout.RowWrapPolicy.WrapLongRows
             )
 
-    def hideEvent(self, e) -> None:  # noqa: N802
+    def hideEvent(self, e) -> None:
         super().hideEvent(e)
         parent = self.parentWidget()
         if parent is not None and parent.isVisible():

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -57,7 +57,9 @@ class LogService(QObject):
     def busy(self) -> bool:
         return self._tasks.busy()
 
-    def add(self, entry: EscalationEntry, on_done: Callable[[int], None], on_error: Callable[[BaseException], None]) -> None:
+    def add(
+        self, entry: EscalationEntry, on_done: Callable[[int], None], on_error: Callable[[BaseException], None]
+    ) -> None:
         def done(row_id: int) -> None:
             on_done(row_id)
             self.changed.emit()
@@ -70,7 +72,10 @@ class LogService(QObject):
         self._tasks.run(job, done, on_error)
 
     def counts(
-        self, now: dt.datetime, on_done: Callable[[tuple[Counts, Counts]], None], on_error: Callable[[BaseException], None]
+        self,
+        now: dt.datetime,
+        on_done: Callable[[tuple[Counts, Counts]], None],
+        on_error: Callable[[BaseException], None],
     ) -> None:
         """(today's, this week's) counts by (reason, level); `now` is the desk's local time."""
 
@@ -88,7 +93,7 @@ class LogService(QObject):
         if self._log is not None:
             try:
                 self._log.close()
-            except Exception as e:  # noqa: BLE001 - closing must not fail the shutdown
+            except Exception as e:
                 log.warning("closing the escalation log: %r", e)
             self._log = None
 

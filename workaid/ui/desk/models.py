@@ -4,7 +4,8 @@ core objects hold (checklist trail, directory, consulted cards, log counts, prot
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -37,7 +38,7 @@ class _ListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[Any] = []
 
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -70,9 +71,16 @@ class TrailModel(_ListModel):
     SourceRole = _USER + 4
     AtRole = _USER + 5
 
-    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
-        return _names({self.StepRole: b"step", self.QuestionRole: b"question", self.AnswerRole: b"answer",
-                       self.SourceRole: b"source", self.AtRole: b"at"})
+    def roleNames(self) -> dict[int, QByteArray]:
+        return _names(
+            {
+                self.StepRole: b"step",
+                self.QuestionRole: b"question",
+                self.AnswerRole: b"answer",
+                self.SourceRole: b"source",
+                self.AtRole: b"at",
+            }
+        )
 
     def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
         e: TrailEntry | None = self._row(index)
@@ -112,9 +120,19 @@ class ContactsModel(_ListModel):
         super().__init__(parent)
         self._now = now
 
-    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
-        return _names({self.IdRole: b"id", self.TeamRole: b"team", self.ChannelRole: b"channel", self.DirectRole: b"direct",
-                       self.HoursRole: b"hours", self.OpenNowRole: b"openNow", self.StatusRole: b"status", self.TopicsRole: b"topics"})
+    def roleNames(self) -> dict[int, QByteArray]:
+        return _names(
+            {
+                self.IdRole: b"id",
+                self.TeamRole: b"team",
+                self.ChannelRole: b"channel",
+                self.DirectRole: b"direct",
+                self.HoursRole: b"hours",
+                self.OpenNowRole: b"openNow",
+                self.StatusRole: b"status",
+                self.TopicsRole: b"topics",
+            }
+        )
 
     def contact(self, row: int) -> Contact | None:
         return self.row_value(row)
@@ -165,20 +183,26 @@ class ConsultedCardsModel(_ListModel):
         super().__init__(parent)
         self._included: list[bool] = []
 
-    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
-        return _names({self.IdRole: b"id", self.TitleRole: b"title", self.IncludedRole: b"included",
-                       int(Qt.ItemDataRole.CheckStateRole): b"checkState"})
+    def roleNames(self) -> dict[int, QByteArray]:
+        return _names(
+            {
+                self.IdRole: b"id",
+                self.TitleRole: b"title",
+                self.IncludedRole: b"included",
+                int(Qt.ItemDataRole.CheckStateRole): b"checkState",
+            }
+        )
 
     def set_cards(self, cards: Iterable[ConsultedCard]) -> None:
         cards = list(cards)
-        keep = {c.id: inc for c, inc in zip(self._rows, self._included)}
+        keep = {c.id: inc for c, inc in zip(self._rows, self._included, strict=False)}
         self.beginResetModel()
         self._rows = cards
         self._included = [keep.get(c.id, True) for c in cards]
         self.endResetModel()
 
     def included(self) -> list[ConsultedCard]:
-        return [c for c, inc in zip(self._rows, self._included) if inc]
+        return [c for c, inc in zip(self._rows, self._included, strict=False) if inc]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         f = super().flags(index)
@@ -201,7 +225,7 @@ class ConsultedCardsModel(_ListModel):
             return inc
         return None
 
-    def setData(self, index: Index, value: Any, role: int = int(Qt.ItemDataRole.EditRole)) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = int(Qt.ItemDataRole.EditRole)) -> bool:
         if self._row(index) is None or role not in (Qt.ItemDataRole.CheckStateRole, self.IncludedRole):
             return False
         if role == Qt.ItemDataRole.CheckStateRole:
@@ -234,19 +258,23 @@ class CountsModel(QAbstractTableModel):
     def set_counts(self, today: dict[tuple[str, int], int], week: dict[tuple[str, int], int]) -> None:
         keys = list(week) + [k for k in today if k not in week]
         self.beginResetModel()
-        self._rows = [(reason, level, today.get((reason, level), 0), week.get((reason, level), 0)) for reason, level in keys]
+        self._rows = [
+            (reason, level, today.get((reason, level), 0), week.get((reason, level), 0)) for reason, level in keys
+        ]
         self.endResetModel()
 
     def totals(self) -> tuple[int, int]:
         return sum(r[2] for r in self._rows), sum(r[3] for r in self._rows)
 
-    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
-        return _names({self.ReasonRole: b"reason", self.LevelRole: b"level", self.TodayRole: b"today", self.WeekRole: b"week"})
+    def roleNames(self) -> dict[int, QByteArray]:
+        return _names(
+            {self.ReasonRole: b"reason", self.LevelRole: b"level", self.TodayRole: b"today", self.WeekRole: b"week"}
+        )
 
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -254,8 +282,14 @@ class CountsModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.COLUMNS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = int(Qt.ItemDataRole.DisplayRole)
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
             return self.COLUMNS[section]
         return None
 
@@ -288,7 +322,11 @@ class ProtocolStepsModel(_ListModel):
     KindRole = _USER + 1
     StateRole = _USER + 2  # "done", "next", "later"
     AtRole = _USER + 3
-    STEPS = (("first-warning", "First warning"), ("final-warning", "Final warning"), ("end-or-transfer", "End the call or transfer"))
+    STEPS = (
+        ("first-warning", "First warning"),
+        ("final-warning", "Final warning"),
+        ("end-or-transfer", "End the call or transfer"),
+    )
 
     def __init__(self, tz: Callable[[], dt.tzinfo | None] = lambda: None, parent=None) -> None:
         super().__init__(parent)
@@ -297,7 +335,7 @@ class ProtocolStepsModel(_ListModel):
         self._next: str | None = "first-warning"
         self._rows = list(self.STEPS)
 
-    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
+    def roleNames(self) -> dict[int, QByteArray]:
         return _names({self.KindRole: b"kind", self.StateRole: b"state", self.AtRole: b"at"})
 
     def set_record(self, steps: Iterable[ProtocolStep], next_step: str | None) -> None:
@@ -321,8 +359,12 @@ class ProtocolStepsModel(_ListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if done:
                 at = done.at.astimezone(self._tz()) if self._tz() else done.at
-                what = {"first-warning": "given", "final-warning": "given", "ended": "call ended",
-                        "supervisor-alerted": "supervisor alerted (threat of harm)"}.get(done.kind, STEP_LABELS[done.kind])
+                what = {
+                    "first-warning": "given",
+                    "final-warning": "given",
+                    "ended": "call ended",
+                    "supervisor-alerted": "supervisor alerted (threat of harm)",
+                }.get(done.kind, STEP_LABELS[done.kind])
                 if done.to:
                     what = f"transferred to {done.to}"
                 return f"{index.row() + 1}. {title} — ✓ {what} at {at:%H:%M:%S}"

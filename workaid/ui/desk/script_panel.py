@@ -11,6 +11,7 @@ the first empty field gets the keyboard.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -74,8 +75,10 @@ class PlaceholderEdit(QLineEdit):
         self.name = name
         self._panel = panel
 
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (e.modifiers() & Qt.KeyboardModifier.ControlModifier):
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            e.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             self._panel.focus_next_empty(after=self)
             e.accept()
             return
@@ -162,7 +165,9 @@ class ScriptPanel(DeskPanel):
         self.body = speakable(card.body)
         # In the order the script uses them (the declared list may come back sorted).
         names = placeholders_in(self.body)
-        renamed = set(placeholders_in(card.body)) - set(names)  # only in words for the customer: asked for as their field
+        renamed = set(placeholders_in(card.body)) - set(
+            names
+        )  # only in words for the customer: asked for as their field
         names += [n for n in placeholder_help(card.fields) if n not in names and n not in renamed]
         if not same or list(self.fields) != names:
             self._build_fields(names, placeholder_help(card.fields))
@@ -232,11 +237,11 @@ class ScriptPanel(DeskPanel):
             self.grid.setColumnStretch(c, 1 if c % 2 and c < columns * 2 else 0)
         # Tab runs down the fields in reading order.
         names = list(self.fields)
-        for a, b in zip(names, names[1:]):
+        for a, b in itertools.pairwise(names):
             QWidget.setTabOrder(self.fields[a], self.fields[b])
         self.resized.emit()
 
-    def resizeEvent(self, e) -> None:  # noqa: N802
+    def resizeEvent(self, e) -> None:
         super().resizeEvent(e)
         self._layout_fields()
 
@@ -260,7 +265,9 @@ class ScriptPanel(DeskPanel):
         with render_lock:
             filled = fill(self.body, self.values())
         done = len(filled.placeholders) - len(filled.missing)
-        self.count.setText(f"{done} of {len(filled.placeholders)} filled" if filled.placeholders else "Nothing to fill in")
+        self.count.setText(
+            f"{done} of {len(filled.placeholders)} filled" if filled.placeholders else "Nothing to fill in"
+        )
         self.desk.show_card_body(self.card, preview_html(filled.html))
 
     def focus_next_empty(self, after: QWidget | None = None) -> None:
