@@ -321,16 +321,10 @@ def _search(args, data_dir: Path) -> int:
         print(f"No cards match “{query}”.")
         return EXIT_OK
     for n, r in enumerate(results, 1):
-        stale = "  [STALE]" if r.review_by and r.review_by < _today() else ""
+        stale = "  [STALE]" if r.is_stale() else ""
         print(f"{n:>2}. {r.title}  ({r.kind}; {r.id}){stale}")
         print(f"    {r.snippet.marked('[', ']')}")
     return EXIT_OK
-
-
-def _today() -> str:
-    import datetime as dt
-
-    return dt.date.today().isoformat()
 
 
 def _import(args, data_dir: Path) -> int:

@@ -88,7 +88,8 @@ def _pairs(items: list[str], option: str) -> tuple[list[tuple[str, str]], str | 
 
 
 def _authority(args: argparse.Namespace, library: Library) -> int:
-    from workaid.core.desk.authority import AuthorityInputError, decide, format_decision
+    from workaid.core.desk.authority import AuthorityInputError, decide
+    from workaid.core.desk.authority_words import AuthorityAnswer
 
     card = library.card(args.card_id)
     if card is None:
@@ -122,11 +123,15 @@ def _authority(args: argparse.Namespace, library: Library) -> int:
         decision = decide(discretion, args.role, args.amount, facts, used)
     except AuthorityInputError as e:
         return _fail(str(e))
+    reply = AuthorityAnswer.of(decision)
     if args.json:
-        print(json.dumps({"card": card.id, "title": card.title, **decision.as_json()}, ensure_ascii=False, indent=2))
+        # The words the panel and the terminal show, beside the data, so automation need not re-word them.
+        words = {"label": reply.label, "headline": reply.headline, "offer": reply.offer}
+        data = {"card": card.id, "title": card.title, **decision.as_json(), "words": words}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(f"{card.title} ({card.id}), as {decision.role}:")
-        print(format_decision(decision))
+        print(reply.text())
     return EXIT_OK
 
 

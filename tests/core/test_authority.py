@@ -15,9 +15,9 @@ from workaid.core.desk.authority import (
     AuthorityInputError,
     Decision,
     decide,
-    format_decision,
     parse_amount,
 )
+from workaid.core.desk.authority_words import format_decision
 
 CLEAN = {"first-offence": True, "account-in-good-standing": True}
 

@@ -7,7 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
-from workaid.core.desk.authority import decide, headline, unit_symbol, verdict_label
+from workaid.core.desk.authority import decide, unit_symbol
+from workaid.core.desk.authority_words import headline, verdict_label
 from workaid.core.desk.checklist import Walk
 from workaid.core.desk.handoff import render
 from workaid.core.desk.routing import (

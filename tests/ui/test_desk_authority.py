@@ -157,3 +157,20 @@ def test_ctrl_shift_c_copies_the_answer(window, qtbot):
     qtbot.keyClick(panel.amount, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.clipboard().text().startswith("Check first: first-offence, account-in-good-standing")
     assert window.statusBar().currentMessage() == "Copied the authority check."
+
+
+def test_the_panel_shows_the_same_words_as_the_terminal_and_the_note(window, qtbot):
+    from workaid.core.desk.authority_words import AuthorityAnswer
+    from workaid.core.desk.session import authority_summary
+
+    desk, panel = open_fee_card(window, qtbot)
+    for amount in ("12", "20", "40"):
+        panel.amount.setText(amount)
+        d = panel.decision
+        answer = AuthorityAnswer.of(d)
+        assert panel.verdict.text() == answer.title
+        assert panel.offer.text() == answer.offer_line
+        assert panel.verdict_frame.toolTip() == answer.text()  # what the terminal prints
+        assert desk.session.authority_note.startswith(authority_summary(panel.card.title, d))
+        if answer.if_confirmed is not None:
+            assert f"If it all checks out:</b> {answer.checks_out}" in panel.detail.text()

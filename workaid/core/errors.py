@@ -7,6 +7,8 @@ its traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class WorkAidError(Exception):
     """Base for errors that carry a message meant for a person."""
@@ -19,8 +21,8 @@ class EnvironmentProblem(WorkAidError):
 class ContentError(WorkAidError):
     """A card or content folder is invalid; the message lists every problem."""
 
-    def __init__(self, problems: list) -> None:
-        self.problems = list(problems)
+    def __init__(self, problems: Iterable[object]) -> None:
+        self.problems: list[object] = list(problems)  # content.cards.Problem items
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -16,8 +16,8 @@ def log_file(data_dir: Path) -> Path:
 
 def setup(data_dir: Path, level: int = logging.INFO) -> Path:
     """Send every workaid.* logger to data_dir/logs/workaid.log (5 × 1 MB kept)."""
-    # Lazy: logging.handlers brings socket, pickle, queue … (~7 ms), which the GUI
-    # does not want before its window is painted.
+    # Lazy: logging.handlers brings socket, pickle, queue …, which the GUI does not
+    # want before its window is painted.
     import logging.handlers
 
     global _configured

@@ -10,7 +10,7 @@ APP_NAME = "WorkAid"
 DATA_DIR_ENV = "WORKAID_DATA_DIR"
 
 
-def data_dir(override: str | os.PathLike | None = None) -> Path:
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """--data-dir beats $WORKAID_DATA_DIR beats the platform's per-user data folder."""
     chosen = override or os.environ.get(DATA_DIR_ENV)
     if chosen:

@@ -1,7 +1,7 @@
 """Process-wide tuning that keeps per-keystroke latency flat.
 
-Measured in bench/search.py: without this, one keystroke in a few hundred paid a
-~60 ms full garbage collection of every object created at start-up.
+Measured in bench/search.py: without this, one keystroke in a few hundred paid for
+a full garbage collection of every object created at start-up.
 """
 
 from __future__ import annotations

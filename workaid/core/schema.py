@@ -64,7 +64,7 @@ def environment_problem(e: sqlite3.Error, path: Path, what: str) -> EnvironmentP
 
 
 def version_of(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 @contextmanager

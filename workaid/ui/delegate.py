@@ -4,6 +4,7 @@ snippet with the matched words highlighted."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
     QPen,
     QTextCharFormat,
     QTextLayout,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -58,7 +60,7 @@ STALE_TEXT = QColor("#ffffff")
 _SPACES = re.compile(r"\s+")
 
 
-def _tidy(parts) -> list[tuple[str, bool]]:
+def _tidy(parts: Iterable[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Display only: runs of white space (table cells, line breaks) shown as one space."""
     out: list[tuple[str, bool]] = []
     prev_space = False
@@ -196,14 +198,14 @@ class ResultDelegate(QStyledItemDelegate):
         return w
 
     @staticmethod
-    def _snippet(painter: QPainter, font: QFont, parts, box: QRectF) -> None:
-        parts = _tidy(parts)
-        text = "".join(p for p, _ in parts)
+    def _snippet(painter: QPainter, font: QFont, parts: Iterable[tuple[str, bool]], box: QRectF) -> None:
+        runs = _tidy(parts)
+        text = "".join(p for p, _ in runs)
         if not text or box.width() <= 10:
             return
         formats = []
         pos = 0
-        for piece, hit in parts:
+        for piece, hit in runs:
             if hit and piece:
                 fr = QTextLayout.FormatRange()
                 fr.start = pos
@@ -225,14 +227,14 @@ class ResultDelegate(QStyledItemDelegate):
         layout.setFormats(formats)
         layout.beginLayout()
         y = 0.0
-        lines = []
+        lines: list[QTextLine] = []
         while len(lines) < SNIPPET_LINES:
             line = layout.createLine()
             if not line.isValid():
                 break
-            last = len(lines) == SNIPPET_LINES - 1
+            is_last = len(lines) == SNIPPET_LINES - 1
             line.setLineWidth(box.width())
-            if last and line.textStart() + line.textLength() < len(text):
+            if is_last and line.textStart() + line.textLength() < len(text):
                 line.setLineWidth(max(10.0, box.width() - ell_w - 2))
             line.setPosition(QPointF(0, y))
             y += fm.lineSpacing()

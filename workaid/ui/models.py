@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
 )
 
@@ -20,12 +21,14 @@ if TYPE_CHECKING:
 
     from workaid.core.content.search import Response, Result
 else:
-    Qt = LazyQt(globals())  # the model is built before the first paint; see workaid.ui.lazy
+    Qt = LazyQt(globals())  # the model is defined before the first paint; see workaid.ui.lazy
 
 _ROOT = QModelIndex()
-# Fixed values of Qt.ItemDataRole, spelled out so that defining the model needs no Qt enum.
-_DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
-_USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
+# Qt's documented values of Qt.ItemDataRole.DisplayRole and UserRole. Reading the enum
+# here would create the whole Qt namespace before the first paint (the start-up test
+# checks it is not); tests/ui/test_ui_staleness.py fails if these ever differ from the enum.
+DISPLAY_ROLE = 0
+USER_ROLE = 0x0100
 
 KIND_LABELS = {
     "guideline": "Guideline",
@@ -40,21 +43,6 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.capitalize())
 
 
-def review_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def is_stale(value: str | None, today: dt.date | None = None) -> bool:
-    """Same rule as StoredCard.is_stale: the review date has passed."""
-    date = review_date(value)
-    return date is not None and date < (today or dt.date.today())
-
-
 def human_date(date: dt.date) -> str:
     return f"{date.day} {date:%b %Y}"
 
@@ -62,15 +50,15 @@ def human_date(date: dt.date) -> str:
 class ResultsModel(QAbstractListModel):
     """The results of the latest search, one row per card."""
 
-    IdRole = _USER_ROLE + 1
-    TitleRole = _USER_ROLE + 2
-    KindRole = _USER_ROLE + 3
-    TagsRole = _USER_ROLE + 4
-    SummaryRole = _USER_ROLE + 5
-    SnippetRole = _USER_ROLE + 6
-    StaleRole = _USER_ROLE + 7
-    ReviewByRole = _USER_ROLE + 8
-    SnippetPartsRole = _USER_ROLE + 9
+    IdRole = USER_ROLE + 1
+    TitleRole = IdRole + 1
+    KindRole = IdRole + 2
+    TagsRole = IdRole + 3
+    SummaryRole = IdRole + 4
+    SnippetRole = IdRole + 5
+    StaleRole = IdRole + 6
+    ReviewByRole = IdRole + 7
+    SnippetPartsRole = IdRole + 8
 
     _ROLE_NAMES: ClassVar[dict[int, bytes]] = {
         IdRole: b"id",
@@ -84,7 +72,7 @@ class ResultsModel(QAbstractListModel):
         SnippetPartsRole: b"snippetParts",
     }
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._results: tuple[Result, ...] = ()
         self._stale: tuple[bool, ...] = ()
@@ -96,7 +84,7 @@ class ResultsModel(QAbstractListModel):
         self._response = response
         self._results = tuple(response.results)
         today = dt.date.today()
-        self._stale = tuple(is_stale(r.review_by, today) for r in self._results)
+        self._stale = tuple(r.is_stale(today) for r in self._results)
         self.endResetModel()
 
     @property
@@ -129,7 +117,7 @@ class ResultsModel(QAbstractListModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY_ROLE):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE) -> object:
         if not index.isValid() or index.parent().isValid() or index.column() != 0:
             return None
         row = index.row()
@@ -147,7 +135,7 @@ class ResultsModel(QAbstractListModel):
         if role == self.SummaryRole:
             return r.summary
         if role == self.SnippetRole:
-            from html import escape  # not at start-up: ~2 ms to import
+            from html import escape  # not at start-up: the first paint needs no snippet
 
             return r.snippet.marked("<b>", "</b>", escape)
         if role == self.SnippetPartsRole:
@@ -155,7 +143,7 @@ class ResultsModel(QAbstractListModel):
         if role == self.StaleRole:
             return self._stale[row]
         if role == self.ReviewByRole:
-            return r.review_by or ""
+            return r.review_by.isoformat() if r.review_by else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(r, self._stale[row])
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -176,7 +164,7 @@ class ResultsModel(QAbstractListModel):
             lines.append(escape(r.summary))
         if r.tags:
             lines.append("Tags: " + escape(", ".join(r.tags)))
-        date = review_date(r.review_by)
+        date = r.review_by
         if date:
             when = human_date(date)
             if stale:

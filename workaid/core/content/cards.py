@@ -82,7 +82,9 @@ class Card:
     fields: dict[str, Any] = field(default_factory=dict)
 
     def is_stale(self, today: dt.date | None = None) -> bool:
-        return self.review_by is not None and self.review_by < (today or dt.date.today())
+        from workaid.core.content.review import is_overdue
+
+        return is_overdue(self.review_by, today)
 
 
 @dataclass

@@ -18,13 +18,17 @@ Design (see bench/search.py for the figures):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from workaid.core.content.review import is_overdue, review_date
 from workaid.core.content.store import DamagedDatabase, folded_doc, is_damage
 from workaid.core.content.text import clean, fold, has_cjk, words
 
@@ -48,8 +52,8 @@ class Snippet:
     def text(self) -> str:
         return "".join(p for p, _ in self.parts)
 
-    def marked(self, open_: str = "[", close: str = "]", escape=None) -> str:
-        esc = escape or (lambda s: s)
+    def marked(self, open_: str = "[", close: str = "]", escape: Callable[[str], str] | None = None) -> str:
+        esc: Callable[[str], str] = escape or (lambda s: s)
         return "".join(f"{open_}{esc(p)}{close}" if hit else esc(p) for p, hit in self.parts)
 
 
@@ -60,11 +64,14 @@ class Result:
     title: str
     tags: tuple[str, ...]
     summary: str
-    review_by: str | None
+    review_by: dt.date | None
     snippet: Snippet
 
-    def as_json(self) -> dict:
-        from html import escape  # not at start-up: the window never needs it (~2 ms)
+    def is_stale(self, today: dt.date | None = None) -> bool:
+        return is_overdue(self.review_by, today)
+
+    def as_json(self) -> dict[str, Any]:
+        from html import escape  # not at start-up: the window never needs it
 
         return {
             "id": self.id,
@@ -72,7 +79,7 @@ class Result:
             "kind": self.kind,
             "tags": list(self.tags),
             "summary": self.summary,
-            "review_by": self.review_by,
+            "review_by": self.review_by.isoformat() if self.review_by else None,
             "snippet": self.snippet.text,
             # HTML: a consumer may put it straight into a page, so the card's text is
             # escaped and the <mark> tags are the only markup in it.
@@ -122,8 +129,8 @@ class Searcher:
     def __init__(self, conn: sqlite3.Connection, limit: int = 50) -> None:
         self.conn = conn
         self.limit = limit
-        self._cache: OrderedDict[tuple, Response] = OrderedDict()
-        self._rank_cache: OrderedDict[tuple, list[int]] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], Response] = OrderedDict()
+        self._rank_cache: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
         self._cache_version: int | None = None
         self._vocab: dict[int, list[tuple[str, int]]] | None = None
         self._lock = threading.Lock()
@@ -196,10 +203,16 @@ class Searcher:
             sq = parse_query(suggestion + ("" if q.prefix else " "))
             rows = self._ranked(fts_expression(sq.tokens, False), kind, tag)[: self.limit]
             if rows:
-                return Response(query, self._results(rows, sq.tokens, False), mode="corrected", suggestion=suggestion, terms=sq.tokens)
+                return Response(
+                    query,
+                    self._results(rows, sq.tokens, False),
+                    mode="corrected",
+                    suggestion=suggestion,
+                    terms=sq.tokens,
+                )
         return Response(query, (), mode="none", suggestion=suggestion)
 
-    def _filters(self, kind: str | None, tag: str | None, alias: str = "c") -> tuple[str, list]:
+    def _filters(self, kind: str | None, tag: str | None, alias: str = "c") -> tuple[str, list[str]]:
         sql, args = "", []
         if kind:
             sql += f" AND {alias}.kind = ?"
@@ -228,15 +241,18 @@ class Searcher:
         if not base:
             return []
         marks = ",".join("?" * len(base))
-        texts = dict(
-            (r[0], r[1]) for r in self.conn.execute(
+        texts = {
+            r[0]: r[1]
+            for r in self.conn.execute(
                 f"SELECT rowid, title || ' ' || tags || ' ' || plain FROM cards WHERE rowid IN ({marks})", base
             )
-        )
+        }
         word_start = re.compile(rf"(?<![^\W_]){re.escape(last)}")
         return [rid for rid in base if word_start.search(fold(texts.get(rid, "")))][: self.limit]
 
-    def _ranked_bounded(self, table: str, expression: str, kind: str | None, tag: str | None, candidates: int = 400) -> list[int]:
+    def _ranked_bounded(
+        self, table: str, expression: str, kind: str | None, tag: str | None, candidates: int = 400
+    ) -> list[int]:
         """The best of the first `candidates` matches: bounded work for unselective queries."""
         where, args = self._filters(kind, tag)
         sql = (
@@ -318,12 +334,15 @@ class Searcher:
             rowids = [r[0] for r in self.conn.execute(sql, [needle, *args, self.limit])]
         return self._results(rowids, (needle,), False, substring=True)
 
-    def _results(self, rowids: list[int], terms: tuple[str, ...], prefix: bool, substring: bool = False) -> tuple[Result, ...]:
+    def _results(
+        self, rowids: list[int], terms: tuple[str, ...], prefix: bool, substring: bool = False
+    ) -> tuple[Result, ...]:
         if not rowids:
             return ()
         marks = ",".join("?" * len(rowids))
         rows = self.conn.execute(
-            f"SELECT rowid, id, kind, title, tags, summary, review_by, plain FROM cards WHERE rowid IN ({marks})", rowids
+            f"SELECT rowid, id, kind, title, tags, summary, review_by, plain FROM cards WHERE rowid IN ({marks})",
+            rowids,
         ).fetchall()
         by_rowid = {r[0]: r for r in rows}
         matcher = Matcher(terms, prefix, substring) if terms else None
@@ -339,7 +358,7 @@ class Searcher:
                     title=r[3],
                     tags=tuple(r[4].split()),
                     summary=r[5],
-                    review_by=r[6],
+                    review_by=review_date(r[6]),
                     snippet=make_snippet(_body_first(r[7], r[5], matcher), matcher, terms=terms),
                 )
             )
@@ -349,7 +368,9 @@ class Searcher:
     def _load_vocab(self) -> dict[int, list[tuple[str, int]]]:
         if self._vocab is None:
             by_len: dict[int, list[tuple[str, int]]] = {}
-            for term, docs in self.conn.execute("SELECT term, doc FROM cards_vocab WHERE length(term) BETWEEN 3 AND 30"):
+            for term, docs in self.conn.execute(
+                "SELECT term, doc FROM cards_vocab WHERE length(term) BETWEEN 3 AND 30"
+            ):
                 if term.isdigit():
                     continue
                 by_len.setdefault(len(term), []).append((term, docs))
@@ -475,7 +496,9 @@ def _region(plain: str, terms: tuple[str, ...]) -> tuple[str, bool]:
     return plain[start:end], end < len(plain)
 
 
-def make_snippet(plain: str, matcher: Matcher | None, width: int = SNIPPET_CHARS, terms: tuple[str, ...] = ()) -> Snippet:
+def make_snippet(
+    plain: str, matcher: Matcher | None, width: int = SNIPPET_CHARS, terms: tuple[str, ...] = ()
+) -> Snippet:
     """The stretch of `plain` around the best cluster of matches, matches marked.
 
     Matching runs on folded text, which has the same length as the original, so

@@ -3,7 +3,7 @@
 Content tables are derived data (from the bundled pack, an imported folder or a
 verified shared pack) and can always be rebuilt; card versions are kept so a desk
 can show history. Start-up only opens a plain sqlite3 connection; sqlite-utils
-(≈200 ms to import) is loaded only when something is written.
+(slow to import) is loaded only when something is written.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from workaid.core.clock import stamp
+from workaid.core.content.review import is_overdue, review_date
 from workaid.core.content.text import fold
 from workaid.core.errors import EnvironmentProblem
 from workaid.core.schema import (
@@ -41,9 +44,9 @@ SCHEMA_VERSION = 2
 # maintaining them row by row (measured on 20,000 cards: 5 s against 11 s).
 BULK_MIN_ROWS = 1000
 DB_NAME = "content.db"
-# Up to this size `PRAGMA quick_check` runs at every open (the bundled pack: ~1 MB,
-# under 2 ms). Measured on 20,000 cards (250 MB): 250 ms warm, far more cold, too much
-# for the window's start; larger files get the cheap checks, and damage found later
+# Up to this size `PRAGMA quick_check` runs at every open (the bundled pack is far
+# below it); on a large pack it reads the whole file, too slow for the window's start,
+# so larger files get the cheap checks, and damage found later
 # by any read takes the same path (Store.set_aside).
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 # Meta keys the fresh database keeps about the one set aside, for the status bar.
@@ -118,7 +121,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
     path = Path(path)
     conn = None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False) if writable(path) else _connect_read_only(path)
+        conn = (
+            sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            if writable(path)
+            else _connect_read_only(path)
+        )
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         # Searches read many index pages per keystroke: map the file instead of a
         # read() per page, and keep a generous page cache.
@@ -128,7 +135,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
     except sqlite3.OperationalError as e:
         if conn is not None:
             conn.close()
-        raise environment_problem(e, path, "content database") or EnvironmentProblem(f"Cannot open the content database {path}: {e}") from e
+        raise environment_problem(e, path, "content database") or EnvironmentProblem(
+            f"Cannot open the content database {path}: {e}"
+        ) from e
     except sqlite3.DatabaseError as e:
         if conn is not None:
             conn.close()
@@ -142,7 +151,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     from urllib.parse import quote
 
     if not path.exists():
-        raise EnvironmentProblem(f"There is no content database in {path.parent}, and that folder is read-only for this user.")
+        raise EnvironmentProblem(
+            f"There is no content database in {path.parent}, and that folder is read-only for this user."
+        )
     uri = f"file:{quote(path.resolve().as_posix())}"
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     try:
@@ -200,7 +211,9 @@ def set_aside_file(path: Path, reason: str, inode: int | None = None) -> Path | 
             if src.exists():
                 src.replace(Path(str(aside) + suffix))
     except OSError as e:
-        raise EnvironmentProblem(f"The content database {path} is damaged ({reason}) and could not be set aside: {e.strerror or e}") from e
+        raise EnvironmentProblem(
+            f"The content database {path} is damaged ({reason}) and could not be set aside: {e.strerror or e}"
+        ) from e
     return aside
 
 
@@ -287,7 +300,7 @@ class StoredCard(NamedTuple):
     updated_at: str
 
     def is_stale(self, today: dt.date | None = None) -> bool:
-        return self.review_by is not None and self.review_by < (today or dt.date.today())
+        return is_overdue(self.review_by, today)
 
 
 class ImportReport(NamedTuple):
@@ -350,7 +363,7 @@ class Store:
     def verify(self) -> None:
         """The full quick check, whatever the size; damage sets the file aside (DamagedDatabase)."""
         try:
-            verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)").fetchall()]
+            verdict = [r[0] for r in self._live.execute("PRAGMA quick_check(5)").fetchall()]
         except sqlite3.DatabaseError as e:
             if not is_damage(e):
                 raise
@@ -405,11 +418,11 @@ class Store:
 
     # -- schema -----------------------------------------------------------
     def schema_version(self) -> int:
-        return version_of(self.conn)
+        return version_of(self._live)
 
     def _ensure_schema(self) -> None:
         steps = {n: _split_sql(sql) for n, sql in _MIGRATIONS.items()}
-        ensure_current(self.conn, lambda: self.db, steps, self._write_lock, self.path, "content database")
+        ensure_current(self._live, lambda: self.db, steps, self._write_lock, self.path, "content database")
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -423,23 +436,33 @@ class Store:
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:
         """The one way to write: serialised, the write lock taken up front, all-or-nothing."""
-        with write(self.conn, lambda: self.db, self._write_lock, self.path, "content database") as db:
+        with write(self._live, lambda: self.db, self._write_lock, self.path, "content database") as db:
             yield db
 
     def close(self) -> None:
-        self.conn.close()
+        if self.conn is not None:
+            self.conn.close()
+
+    @property
+    def _live(self) -> sqlite3.Connection:
+        """The open connection; a closed store fails the way a closed sqlite3 connection does."""
+        if self.conn is None:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed content database.")
+        return self.conn
 
     # -- meta -------------------------------------------------------------
     @_guarded
     def meta(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        return dict(self._live.execute("SELECT key, value FROM meta").fetchall())
 
     def set_meta(self, db: sqlite_utils.Database, **values: str) -> None:
-        db["meta"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
+        db.table("meta").upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
 
     # -- content ------------------------------------------------------------
     @_guarded
-    def replace_all(self, cards: Iterable[Card], raws: dict[str, str], source_label: str, fingerprint: str = "") -> ImportReport:
+    def replace_all(
+        self, cards: Iterable[Card], raws: dict[str, str], source_label: str, fingerprint: str = ""
+    ) -> ImportReport:
         """Make the store hold exactly `cards` (a whole folder), in one transaction.
 
         Unchanged cards (same sha256) are left alone so the indexes only churn for what
@@ -453,11 +476,13 @@ class Store:
         meta = {"fingerprint": fingerprint}
         self.apply(changed, removed, raws, source_label, meta=meta)
         n_changed = sum(1 for c in changed if c.id in existing)
-        return ImportReport(added=len(changed) - n_changed, changed=n_changed, removed=len(removed), unchanged=len(cards) - len(changed))
+        return ImportReport(
+            added=len(changed) - n_changed, changed=n_changed, removed=len(removed), unchanged=len(cards) - len(changed)
+        )
 
     @_guarded
     def card_hashes(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT id, sha256 FROM cards").fetchall())
+        return dict(self._live.execute("SELECT id, sha256 FROM cards").fetchall())
 
     @_guarded
     def apply(
@@ -466,7 +491,7 @@ class Store:
         deletes: list[str],
         raws: dict[str, str],
         source_label: str,
-        history: dict[str, list[dict]] | None = None,
+        history: dict[str, list[dict[str, Any]]] | None = None,
         meta: dict[str, str] | None = None,
     ) -> None:
         """Add or replace `upserts`, remove `deletes`, record versions and meta: one transaction.
@@ -476,10 +501,12 @@ class Store:
         Large changes rebuild the search indexes in one pass, several times faster
         than row by row.
         """
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        now = stamp()
         with self.atomic() as db:
             existing = {row[0]: row[1] for row in db.execute("SELECT id, version FROM cards")}
-            max_versions = dict(db.execute("SELECT card_id, MAX(version) FROM card_versions GROUP BY card_id").fetchall())
+            max_versions = dict(
+                db.execute("SELECT card_id, MAX(version) FROM card_versions GROUP BY card_id").fetchall()
+            )
             rows, versions = [], []
             for card in upserts:
                 if history and history.get(card.id):
@@ -507,7 +534,7 @@ class Store:
             if bulk:
                 _delete_rows(db, gone, unindex=False)
                 if rows:
-                    db["cards"].insert_all(rows, batch_size=500)
+                    db.table("cards").insert_all(rows, batch_size=500)
                 _rebuild_indexes(db)
             else:
                 _delete_rows(db, gone, unindex=True)
@@ -515,6 +542,7 @@ class Store:
                     rowid = db.execute(
                         f"INSERT INTO cards ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
                     ).lastrowid
+                    assert rowid is not None  # an INSERT always sets it
                     _index_row(db, rowid, row["title"], row["tags"], row["plain"])
             if history:
                 # Every published version is listed, even those this desk never held.
@@ -526,13 +554,22 @@ class Store:
                     "sha256 = excluded.sha256, author = excluded.author, note = excluded.note, "
                     "published_at = excluded.published_at, source = excluded.source",
                     [
-                        (cid, int(v["version"]), v["sha256"], v.get("author", ""), v.get("note", ""), v.get("published_at"), now, source_label)
+                        (
+                            cid,
+                            int(v["version"]),
+                            v["sha256"],
+                            v.get("author", ""),
+                            v.get("note", ""),
+                            v.get("published_at"),
+                            now,
+                            source_label,
+                        )
                         for cid, vs in history.items()
                         for v in vs
                     ],
                 )
             if versions:
-                db["card_versions"].upsert_all(versions, pk=("card_id", "version"), batch_size=500)
+                db.table("card_versions").upsert_all(versions, pk=("card_id", "version"), batch_size=500)
             if history:  # the pack's numbering is the truth, also for cards whose text did not change
                 db.conn.executemany(
                     "UPDATE cards SET version = ? WHERE id = ? AND version != ?",
@@ -543,22 +580,22 @@ class Store:
 
     @_guarded
     def count(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        return int(self._live.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
 
     @_guarded
     def get(self, card_id: str) -> StoredCard | None:
-        row = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", [card_id]).fetchone()
+        row = self._live.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", [card_id]).fetchone()
         return _stored(row) if row else None
 
     @_guarded
     def history(self, card_id: str) -> list[dict[str, Any]]:
-        cur = self.conn.execute(
+        cur = self._live.execute(
             "SELECT version, sha256, title, author, note, published_at, recorded_at, source "
             "FROM card_versions WHERE card_id = ? ORDER BY version DESC",
             [card_id],
         )
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, row)) for row in cur.fetchall()]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
     @_guarded
     def raw_by_hash(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -568,17 +605,21 @@ class Store:
         for i in range(0, len(hashes), 500):
             chunk = hashes[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            out.update(self.conn.execute(f"SELECT sha256, raw FROM card_versions WHERE raw != '' AND sha256 IN ({marks})", chunk).fetchall())
+            out.update(
+                self._live.execute(
+                    f"SELECT sha256, raw FROM card_versions WHERE raw != '' AND sha256 IN ({marks})", chunk
+                ).fetchall()
+            )
         return out
 
     def integrity_ok(self) -> bool:
-        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(self._live.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     @_guarded
     def cards_of_kind(self, kind: str) -> list[StoredCard]:
         """Every card of `kind`, by title. The desk's directory needs them all; a search
         answers with one page of results, so a team on card 60 would never be offered."""
-        rows = self.conn.execute(
+        rows = self._live.execute(
             f"SELECT {_CARD_COLUMNS} FROM cards WHERE kind = ? ORDER BY title COLLATE NOCASE, id", [kind]
         ).fetchall()
         return [_stored(row) for row in rows]
@@ -587,13 +628,8 @@ class Store:
 _CARD_COLUMNS = "id, kind, title, tags, owner, review_by, summary, body, fields, source, version, updated_at"
 
 
-def _stored(row: tuple) -> StoredCard:
-    review = None
-    if row[5]:
-        try:
-            review = dt.date.fromisoformat(row[5])
-        except ValueError:
-            review = None
+def _stored(row: tuple[Any, ...]) -> StoredCard:
+    review = review_date(row[5])
     return StoredCard(
         id=row[0],
         kind=row[1],

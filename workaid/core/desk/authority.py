@@ -18,6 +18,8 @@ Rules of the reading, chosen to match how the cards are written and taught:
   yet" never reads as "escalate".
 - The ``escalate_to`` role, and a standard role ranked at or above it (a manager
   when the card escalates to a supervisor), has no limit on the card.
+
+The sentences a rep reads about a decision are in workaid.core.desk.authority_words.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class RoleLimit:
         else:
             parts = [f"{self.role}: up to {money(self.max_amount, unit, short=True)}"]
         if self.per_count:
-            parts.append(f"{_times(self.per_count)} per {self.per_months} months")
+            parts.append(f"{times_word(self.per_count)} per {self.per_months} months")
         if self.conditions:
             parts.append("if " + " and ".join(self.conditions))
         return ", ".join(parts)
@@ -204,7 +206,13 @@ def parse_amount(value: Any) -> Decimal:
         )
     if d > MAX_AMOUNT:
         raise AuthorityInputError(_too_big(d))
-    if d != 0 and d.as_tuple().exponent < -MAX_PLACES and d != d.quantize(Decimal(1).scaleb(-MAX_PLACES)):
+    exponent = d.as_tuple().exponent  # an int: NaN and infinity were refused above
+    if (
+        d != 0
+        and isinstance(exponent, int)
+        and exponent < -MAX_PLACES
+        and d != d.quantize(Decimal(1).scaleb(-MAX_PLACES))
+    ):
         raise AuthorityInputError(f"The amount has more than {MAX_PLACES} decimal places; round it, like 12.50.")
     return d + 0  # drops a negative zero's sign
 
@@ -271,18 +279,19 @@ def _role_limit(row: Any, n: int, seen: list[str]) -> RoleLimit:
     if not isinstance(conditions, list) or not all(isinstance(c, str) and c.strip() for c in conditions):
         raise AuthorityInputError(f"The '{name}' row's conditions must be a list of names like first-offence.")
     per = row.get("per_customer")
-    count = months = None
+    count: int | None = None
+    months: int | None = None
     if per is not None:
-        ok = isinstance(per, Mapping) and all(
-            isinstance(per.get(k), int) and not isinstance(per.get(k), bool) and per.get(k) > 0
-            for k in ("count", "months")
-        )
-        if not ok:
+        if not isinstance(per, Mapping) or not all(_positive_int(per.get(k)) for k in ("count", "months")):
             raise AuthorityInputError(
                 f"The '{name}' row's per_customer must be {{count: N, months: M}} with whole numbers above 0."
             )
         count, months = per["count"], per["months"]
     return RoleLimit(name, limit, tuple(c.strip() for c in conditions), count, months)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _resolve_role(d: Discretion, role: Any) -> tuple[str, int | None]:
@@ -342,7 +351,7 @@ def _check_row(
         else:
             out.failures.append(f"The {row.role} limit needs {cond}, which is not met.")
     if row.per_count:
-        period = f"{_times(row.per_count)} per {row.per_months} months"
+        period = f"{times_word(row.per_count)} per {row.per_months} months"
         if used is None:
             out.grants = False
             out.failures.append(
@@ -351,7 +360,7 @@ def _check_row(
         elif used >= row.per_count:
             out.grants = False
             out.failures.append(
-                f"The {row.role} limit allows this {period}, and this customer has already had it {_times(used)}."
+                f"The {row.role} limit allows this {period}, and this customer has already had it {times_word(used)}."
             )
     return out, fits_amount
 
@@ -428,7 +437,6 @@ def _decide(
     checks = [_check_row(r, amount, facts, used, d.unit) for r in d.roles]
     fitting = [i for i, (row, fits_amount) in enumerate(checks) if row.grants and fits_amount]
     lowest = fitting[0] if fitting else None
-    base = {"unit": d.unit, "role": role, "amount": amount}
     if index is None:  # escalate_to or above: no limit on this card
         who = d.roles[lowest].role if lowest is not None else role
         return Decision(
@@ -437,8 +445,10 @@ def _decide(
             amount,
             f"{d.escalate_to}: decides beyond every limit on this card",
             (),
+            d.unit,
+            role,
+            amount,
             unlimited=True,
-            **base,
         )
 
     granting = [i for i in range(index + 1) if checks[i][0].grants]
@@ -450,18 +460,39 @@ def _decide(
             reasons = list(checks[index][0].failures)
             reasons.append(f"The {d.roles[best].role} limit still applies to you.")
         return Decision(
-            "within", d.roles[lowest].role, may_offer, d.roles[best].describe(d.unit), tuple(reasons), **base
+            "within",
+            d.roles[lowest].role,
+            may_offer,
+            d.roles[best].describe(d.unit),
+            tuple(reasons),
+            d.unit,
+            role,
+            amount,
         )
 
     stop = lowest if lowest is not None else len(d.roles)
     reasons = [f for i in range(index, stop) for f in checks[i][0].failures]
     if lowest is not None:
         return Decision(
-            "senior", d.roles[lowest].role, may_offer, d.roles[lowest].describe(d.unit), tuple(reasons), **base
+            "senior",
+            d.roles[lowest].role,
+            may_offer,
+            d.roles[lowest].describe(d.unit),
+            tuple(reasons),
+            d.unit,
+            role,
+            amount,
         )
     top = d.roles[-1].describe(d.unit)
     return Decision(
-        "escalate", d.escalate_to, may_offer, f"{top}; beyond that, {d.escalate_to} decides", tuple(reasons), **base
+        "escalate",
+        d.escalate_to,
+        may_offer,
+        f"{top}; beyond that, {d.escalate_to} decides",
+        tuple(reasons),
+        d.unit,
+        role,
+        amount,
     )
 
 
@@ -492,66 +523,6 @@ def _plain_number(d: Decimal) -> str:
     return f"{d:f}"
 
 
-def _times(n: int) -> str:
+def times_word(n: int) -> str:
+    """1 -> 'once', 2 -> 'twice', 3 -> '3 times'."""
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
-def format_decision(decision: Decision) -> str:
-    """The decision as a rep reads it on the card or in a terminal: answer first, then the limit and why."""
-    lines = [_headline(decision)]
-    if decision.if_confirmed is not None:
-        things = [
-            ("the waiver history (how often this customer has had it)" if u == HISTORY else u)
-            for u in decision.unconfirmed
-        ]
-        lines = [f"Check first: {_and(things)}."]
-        lines.append(f"If it all checks out — {_lower_first(_headline(decision.if_confirmed))}")
-        lines.append(f"Until then — {_lower_first(_headline(decision))}")
-    lines.append(f"Limit: {(decision.if_confirmed or decision).deciding_limit}.")
-    if decision.reasons:
-        lines.append("Why:")
-        lines.extend(f"  - {r}" for r in decision.reasons)
-    if decision.ignored_facts:
-        lines.append(f"Not a condition on this card (ignored): {', '.join(decision.ignored_facts)}.")
-    return "\n".join(lines)
-
-
-def headline(d: Decision) -> str:
-    """The answer in one sentence, e.g. 'Needs a senior-rep: £20.00 is beyond what you may grant; …'."""
-    return _headline(d)
-
-
-def verdict_label(d: Decision) -> str:
-    """The answer in three or four words, for a badge: 'Within your discretion', 'Needs a senior rep', 'Escalate to supervisor'."""
-    who = d.who.replace("-", " ")
-    if d.unlimited:
-        return "Within your authority"
-    if d.verdict == "within":
-        return "Within your discretion"
-    if d.verdict == "senior":
-        return f"Needs a {who}"
-    return f"Escalate to {who}"
-
-
-def _headline(d: Decision) -> str:
-    asked = money(d.amount, d.unit)
-    if d.unlimited:
-        return f"Within your authority: this card puts no limit on a {d.role}; you may offer the {asked} asked."
-    own = (
-        f"you may offer up to {money(d.may_offer, d.unit)} yourself."
-        if d.may_offer > 0
-        else "you may not offer anything yourself."
-    )
-    if d.verdict == "within":
-        return f"Within your discretion: you may offer up to {money(d.may_offer, d.unit)} ({asked} asked)."
-    if d.verdict == "senior":
-        return f"Needs a {d.who}: {asked} is beyond what you may grant; {own}"
-    return f"Escalate to {d.who}: no role on this card may grant {asked} with these facts; {own}"
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -13,13 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workaid.core.desk.authority import (
-    AuthorityInputError,
-    Discretion,
-    RoleLimit,
-    money,
-    verdict_label,
-)
+from workaid.core.clock import parse_stamp
+from workaid.core.desk.authority import AuthorityInputError, Decision, Discretion, RoleLimit, money, times_word
+from workaid.core.desk.authority_words import AuthorityAnswer
 
 _TEXT_CHANGED = "text changed"
 
@@ -42,17 +38,13 @@ class CardChange:
         return f"Updated{when}{by}: {'; '.join(self.changes)}"
 
 
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
 def _row_changes(old: RoleLimit, new: RoleLimit, unit: str) -> list[str]:
     out = []
     if old.max_amount != new.max_amount:
         out.append(f"{new.role} limit now {money(new.max_amount, unit, short=True)}")
     if (old.per_count, old.per_months) != (new.per_count, new.per_months):
         out.append(
-            f"{new.role} now {_times(new.per_count)} per {new.per_months} months"
+            f"{new.role} now {times_word(new.per_count)} per {new.per_months} months"
             if new.per_count
             else f"{new.role} no longer limited per customer"
         )
@@ -123,10 +115,9 @@ def _when(version: Mapping[str, Any]) -> dt.datetime | None:
         stamp = version.get(key)
         if isinstance(stamp, str) and stamp:
             try:
-                at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                return parse_stamp(stamp)
             except ValueError:
                 continue
-            return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     return None
 
 
@@ -159,16 +150,6 @@ def compare(old: Any, new: Any, history: list[Mapping[str, Any]] | None = None) 
     )
 
 
-def decision_words(decision: Any) -> str:
+def decision_words(decision: Decision) -> str:
     """An authority answer in a few words, for 'was: …': 'within your discretion up to £24'."""
-    label = verdict_label(decision)
-    if decision.unlimited:
-        return label[:1].lower() + label[1:]
-    if decision.verdict == "within":
-        return f"within your discretion up to {money(decision.may_offer, decision.unit, short=True)}"
-    own = (
-        f"you may offer up to {money(decision.may_offer, decision.unit, short=True)}"
-        if decision.may_offer > 0
-        else "nothing yourself"
-    )
-    return f"{label[:1].lower() + label[1:]} ({own})"
+    return AuthorityAnswer.of(decision).brief

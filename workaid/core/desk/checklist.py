@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workaid.core.clock import utc_now
 from workaid.core.errors import WorkAidError
 
 LEVELS = {"handle": 1, "expert": 2, "supervisor": 3}
@@ -70,10 +71,6 @@ class TrailEntry:
 _ID_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,79}$")
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class Walk:
     """One pass through a checklist's steps.
 
@@ -86,7 +83,7 @@ class Walk:
         self,
         steps: Any,
         auto_answers: Mapping[str, bool | tuple[bool, str]] | None = None,
-        clock: Callable[[], dt.datetime] = _utc_now,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         self._steps = _check_steps(steps)
         self._order = list(self._steps)
@@ -233,7 +230,7 @@ def from_call_timer(
     return {}
 
 
-def _check_steps(steps: Any) -> dict[str, dict]:
+def _check_steps(steps: Any) -> dict[str, dict[str, Any]]:
     """The steps by id, in order, after the same checks cards.py applies on import.
 
     Repeated here because a walk may be built from a draft or a test, and a bad
@@ -241,7 +238,7 @@ def _check_steps(steps: Any) -> dict[str, dict]:
     """
     if not isinstance(steps, list) or not steps:
         raise ChecklistError("This checklist has no steps.")
-    by_id: dict[str, dict] = {}
+    by_id: dict[str, dict[str, Any]] = {}
     for n, raw in enumerate(steps, 1):
         if not isinstance(raw, Mapping):
             raise ChecklistError(f"Step {n} of the checklist is not a block with id, question, yes and no.")

@@ -1,4 +1,4 @@
-"""The rep's own escalation log, and the abusive-caller protocol record.
+"""The rep's own escalation log (the abusive-caller protocol record is in desk.abusive).
 
 The log answers "how many escalations today, this week, and why" for the rep
 and their team lead, and exports a CSV for the content owners who look for cards
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workaid.core.clock import parse_stamp, utc_now
 from workaid.core.errors import EnvironmentProblem, WorkAidError
 from workaid.core.fileio import atomic_write
 from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, version_of, write
@@ -59,6 +60,8 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
 }
 
+_Row = tuple[Any, ...]  # one row as sqlite3 returns it
+
 _CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -70,11 +73,13 @@ def default_path(data_dir: Path | str) -> Path:
     return Path(data_dir) / LOG_NAME
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _utc_text(when: dt.datetime) -> str:
+    """How the log stores a moment, and how its CSV shows it: UTC, seconds, "+00:00".
+
+    Not `clock.stamp`'s "Z" form on purpose: the range queries (today, this week)
+    compare the stored text, and "Z" sorts after "+00:00", so at the same second a
+    mix of old and new rows would fall on the wrong side of a bound. Reading accepts
+    either form (`clock.parse_stamp`)."""
     return when.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
@@ -167,7 +172,7 @@ class EscalationLog:
     one. Reading and export take whatever rows the damaged logs still give, plus the
     fresh log's."""
 
-    def __init__(self, path: Path | str, clock: Callable[[], dt.datetime] = _utc_now) -> None:
+    def __init__(self, path: Path | str, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.home = Path(path)
         self.path = self.home  # the file new entries go to
         self._clock = clock
@@ -192,7 +197,7 @@ class EscalationLog:
         self.path, self._db = path, None
         self.conn = _connect(path)
         try:
-            version = self.schema_version()
+            self.schema_version()  # the first read: a damaged file fails here
             verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
         except sqlite3.DatabaseError as e:
             self.conn.close()
@@ -205,7 +210,7 @@ class EscalationLog:
             self.conn.close()
             raise _Damaged("; ".join(verdict))
         try:
-            self._ensure_schema(version)
+            self.migrate()
         except BaseException:
             self.conn.close()
             raise
@@ -224,9 +229,6 @@ class EscalationLog:
     # -- schema ----------------------------------------------------------------------
     def schema_version(self) -> int:
         return version_of(self.conn)
-
-    def _ensure_schema(self, version: int) -> None:
-        self.migrate()
 
     def migrate(self) -> None:
         """Refuse a log from a newer WorkAid; bring an older one up to date, step by step."""
@@ -257,7 +259,9 @@ class EscalationLog:
     def _insert(self, row: dict[str, Any]) -> int:
         try:
             with write(self.conn, lambda: self.db, self._lock, self.path, "escalation log") as db:
-                return db["escalations"].insert(row).last_rowid
+                rowid = db.table("escalations").insert(row).last_rowid
+                assert rowid is not None  # sqlite-utils sets it after every single-row insert
+                return rowid
         except sqlite3.DatabaseError as e:
             if _is_damage(e):
                 raise _Damaged(str(e)) from e
@@ -280,7 +284,7 @@ class EscalationLog:
                 cards=tuple(json.loads(r[4] or "[]")),
                 outcome=r[5],
                 call_seconds=r[6],
-                at=dt.datetime.fromisoformat(r[0]),
+                at=parse_stamp(r[0]),
             )
             for r in rows
         ]
@@ -353,7 +357,7 @@ def _fresh_name(home: Path, now: dt.datetime) -> Path:
     return path
 
 
-def _readable_rows(path: Path, where: str, params: list[str]) -> list[tuple]:
+def _readable_rows(path: Path, where: str, params: list[str]) -> list[_Row]:
     """What a damaged log still gives, read-only: the whole table if it reads, else
     row ranges by id (a lookup by id skips the damaged pages a scan stops at)."""
     from urllib.parse import quote
@@ -369,7 +373,7 @@ def _readable_rows(path: Path, where: str, params: list[str]) -> list[tuple]:
             return conn.execute(f"{columns}{where}", params).fetchall()
         except sqlite3.Error:
             pass
-        rows: list[tuple] = []
+        rows: list[_Row] = []
         both = " AND " if where else " WHERE "
         lost, start, misses = 0, 1, 0
         while misses < _PROBE_GIVE_UP:
@@ -393,7 +397,7 @@ _PROBE_CHUNK = 64
 _PROBE_GIVE_UP = 64  # this many empty ranges in a row: past the last row
 
 
-def _probe(conn: sqlite3.Connection, sql: str, params: list[str], *ids: int) -> list[tuple] | None:
+def _probe(conn: sqlite3.Connection, sql: str, params: list[str], *ids: int) -> list[_Row] | None:
     try:
         return conn.execute(sql, [*params, *ids]).fetchall()
     except sqlite3.Error:

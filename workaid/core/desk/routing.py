@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,14 +199,15 @@ class Contact:
     @classmethod
     def from_card(cls, card: Any) -> Contact:
         """From a stored contact card (anything with .id, .title and .fields)."""
-        f = getattr(card, "fields", None) or {}
+        f: Mapping[str, Any] = getattr(card, "fields", None) or {}
         hours, problem = None, ""
         try:
             hours = ContactHours.from_fields(f)
         except HoursError as e:
             problem = str(e)
-        topics = f.get("topics") if isinstance(f.get("topics"), list) else []
-        team = f.get("team") if isinstance(f.get("team"), str) and f.get("team").strip() else getattr(card, "title", "")
+        raw_topics, raw_team = f.get("topics"), f.get("team")
+        topics = raw_topics if isinstance(raw_topics, list) else []
+        team: str = raw_team if isinstance(raw_team, str) and raw_team.strip() else getattr(card, "title", "")
         return cls(
             id=card.id,
             title=getattr(card, "title", card.id),
@@ -291,7 +292,7 @@ def rank_contacts(contacts: Iterable[Contact], outcome: str, hints: Iterable[str
     for h in hints:
         hint_set |= _words(h)
 
-    def key(c: Contact) -> tuple:
+    def key(c: Contact) -> tuple[bool, bool, int, str]:
         score = len(hint_set & (_words(" ".join(c.topics)) | _words(c.team)))
         if outcome == "supervisor":
             return (not c.is_supervisor_desk, c.is_senior_desk, -score, c.team.lower())

@@ -230,8 +230,8 @@ def for_customer(section_title: str) -> bool:
 
 
 def _customer_fields(markdown: str) -> str:
-    def rename(m: re.Match) -> str:
-        name = m.group(1)
+    def rename(m: re.Match[str]) -> str:
+        name: str | None = m.group(1)
         if name is None or name not in FOR_CUSTOMER:
             return m.group(0)
         return "{" + FOR_CUSTOMER[name] + "}"

@@ -20,13 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workaid.core.desk.call_timer import CallTimer
 from workaid.core.desk.checklist import TIME_STEP, Recommendation, from_call_timer
 from workaid.core.desk.handoff import ConsultedCard, HandoffNote
 from workaid.core.desk.routing import SCRIPT_FOR, TARGET_VALUES, Contact, Plan, plan_for
 from workaid.core.desk.scripts import CUSTOMER_ISSUE, SayText, Section, say_text
+
+if TYPE_CHECKING:
+    from workaid.core.desk.authority import Decision
 
 # The call timer turns the checklist's time question to yes after this long.
 TIME_THRESHOLD_MINUTES = 20
@@ -44,7 +47,7 @@ class CallSession:
     checklist_summary: str = ""
     target: Contact | None = None
     authority_note: str = ""
-    authority: Any = None  # the last authority Decision on this call
+    authority: Decision | None = None  # the last authority decision on this call
     protocol_note: str = ""  # the abusive-caller protocol's steps, one line
     logged_at: dt.datetime | None = None
     started: bool = False  # the timer has been started since the last new call
@@ -136,7 +139,7 @@ class CallSession:
         self.recommendation = rec
         self.checklist_summary = summary if rec is not None else ""
 
-    def record_authority(self, summary: str, decision: Any) -> None:
+    def record_authority(self, summary: str, decision: Decision | None) -> None:
         """The authority check's answer on this call: the note's 'Tried' line, and the
         decision the checklist's route follows."""
         self.authority_note = summary
@@ -181,21 +184,8 @@ class CallSession:
         return int(self.timer.elapsed()) if self.started else None
 
 
-def authority_summary(card_title: str, decision: Any) -> str:
-    """One line for the hand-off note's 'Tried': what the authority check said."""
-    from workaid.core.desk.authority import money, verdict_label
+def authority_summary(card_title: str, decision: Decision) -> str:
+    """One line for the hand-off note's 'Tried': what the authority check said (see AuthorityAnswer.note_line)."""
+    from workaid.core.desk.authority_words import AuthorityAnswer  # the desk may open with no authority check
 
-    if decision.unlimited:
-        own = "no limit for my role"
-    elif decision.may_offer > 0:
-        own = f"I may offer up to {money(decision.may_offer, decision.unit)} myself"
-    else:
-        own = "I may not offer anything myself"
-    line = f"Authority check ({card_title}): {money(decision.amount, decision.unit)} asked as {decision.role} — {verdict_label(decision).lower()}; {own}."
-    if decision.unconfirmed:
-        line += (
-            " Not yet confirmed: "
-            + ", ".join("waiver history" if u == "times-used" else u for u in decision.unconfirmed)
-            + "."
-        )
-    return line
+    return AuthorityAnswer.of(decision).note_line(card_title)

@@ -108,7 +108,7 @@ def load_config(
     consulted: list[str] = []
     for kind, path, required in layers:
         label = f"{kind} {path}"
-        table = _read_toml(path, label, required)
+        table = _read_toml(path, required)
         if table is None:
             consulted.append(f"{label} (not present)")
             continue
@@ -157,7 +157,7 @@ def describe(config: Config) -> str:
 # --------------------------------------------------------------------------- internals
 
 
-def _read_toml(path: Path, label: str, required: bool) -> dict[str, Any] | None:
+def _read_toml(path: Path, required: bool) -> dict[str, Any] | None:
     """The file's table, None if it is absent and optional; errors name the file and line."""
     try:
         with open(path, "rb") as fh:

@@ -5,8 +5,8 @@ to every desk (as a file or pasted as a string into the configuration). The publ
 key text is one line, ``workaid-ed25519 <base64 of the 32 raw bytes>``, so it can be
 copied into a TOML string, an e-mail or a ticket without mangling.
 
-cryptography is imported inside the functions that need it (≈30 ms) so that reading
-the configuration at start-up, which only asks `is_key_string`, stays cheap.
+cryptography is imported inside the functions that need it (a heavy import) so that
+reading the configuration at start-up, which only asks `is_key_string`, stays cheap.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Signed, content-addressed packs on the shared folder: format, checks and publishing.
 
-Layout (DESIGN.md, "The shared folder"):
+Layout:
 
     SHARE/objects/ab/abcdef…        one immutable file per card version, named by sha256
     SHARE/manifests/<serial>.json   every card: current version and its history
@@ -24,10 +24,12 @@ import shutil
 import socket
 import stat
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workaid.core.clock import stamp, utc_now
 from workaid.core.distribution import keys
 from workaid.core.distribution.share import (
     MAX_MANIFEST_BYTES,
@@ -58,13 +60,10 @@ class PublishConflict(WorkAidError):
     """Publishing would overwrite somebody else's change; nothing was published."""
 
 
-def canonical(data: dict) -> bytes:
-    """The exact bytes that are hashed and signed: sorted keys, no spaces, UTF-8."""
+def canonical(data: Mapping[str, Any]) -> bytes:
+    """The exact bytes that are hashed and signed: sorted keys, no spaces, UTF-8.
+    Manifests and deltas are serialised the same way (see manifest_bytes)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # -- the pointer ------------------------------------------------------------------
@@ -86,13 +85,13 @@ class Pointer:
     raw: bytes = field(repr=False, default=b"")
 
 
-def sign_pointer(fields: dict, private_key) -> bytes:
+def sign_pointer(fields: Mapping[str, Any], private_key: keys.PrivateKey) -> bytes:
     body = dict(fields, format=PACK_FORMAT, key_id=keys.key_id(private_key.public_key()))
     body["signature"] = keys.sign(private_key, canonical(body))
     return json.dumps(body, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
-def parse_pointer(raw: bytes, trusted: list) -> Pointer:
+def parse_pointer(raw: bytes, trusted: list[keys.PublicKey]) -> Pointer:
     """Check a pointer's form and signature against the trusted keys."""
     if len(raw) > MAX_POINTER_BYTES:
         raise PackError("current.json is too large to be a WorkAid pointer")
@@ -159,8 +158,8 @@ class Version:
     published_at: str
     title: str = ""  # so `workaid history` can name versions a desk never held
 
-    def as_json(self) -> dict:
-        out = {
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "version": self.version,
             "sha256": self.sha256,
             "size": self.size,
@@ -188,7 +187,7 @@ class Entry:
     def current(self) -> Version | None:
         return None if self.deleted or not self.versions else self.versions[-1]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"versions": [v.as_json() for v in self.versions], "path": self.path}
         if self.deleted:
             out.update(deleted=True, deleted_at=self.deleted_at, deleted_by=self.deleted_by)
@@ -203,7 +202,7 @@ class Manifest:
     note: str
     cards: dict[str, Entry]
 
-    def header(self) -> dict:
+    def header(self) -> dict[str, Any]:
         return {
             "format": PACK_FORMAT,
             "serial": self.serial,
@@ -255,7 +254,7 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
         seen[key] = cid
         if not isinstance(e, dict) or not isinstance(e.get("versions"), list) or not e["versions"]:
             raise PackError(f"card '{cid}' has no versions in the manifest")
-        versions = []
+        versions: list[Version] = []
         for n, v in enumerate(e["versions"], 1):
             try:
                 ver = Version(
@@ -281,7 +280,7 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
             str(e.get("path", ""))[:300],
         )
     return Manifest(
-        serial=data.get("serial") if isinstance(data.get("serial"), int) else 0,
+        serial=data["serial"] if isinstance(data.get("serial"), int) else 0,
         published_at=str(data.get("published_at", "")),
         publisher=str(data.get("publisher", "")),
         note=str(data.get("note", "")),
@@ -289,13 +288,14 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
     )
 
 
-def manifest_bytes(data: dict) -> bytes:
+def manifest_bytes(data: Mapping[str, Any]) -> bytes:
     """The one serialisation of manifests and deltas: a desk re-creates a manifest from
-    its previous copy plus a delta and must arrive at exactly the signed bytes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    its previous copy plus a delta and must arrive at exactly the signed bytes. It is
+    the canonical form pointers are signed in, so the two can never drift apart."""
+    return canonical(data)
 
 
-def apply_delta(previous: dict, delta: dict) -> dict:
+def apply_delta(previous: Mapping[str, Any], delta: Mapping[str, Any]) -> dict[str, Any]:
     """The manifest that `delta` turns `previous` into (both as parsed JSON)."""
     cards = dict(previous.get("cards", {}))
     cards.update(delta.get("cards", {}))
@@ -320,7 +320,7 @@ class PublishReport:
         return self.serial is None
 
 
-def _read_state(source: Path) -> dict:
+def _read_state(source: Path) -> dict[str, Any]:
     """What this source folder remembers: the share version each card was based on, the
     serial and manifest it last published or checked out, a publish not yet known to
     have switched ("pending"), and stamps of files already validated (so a publish
@@ -358,9 +358,9 @@ def _write_state(
     source: Path,
     cards: dict[str, str],
     serial: int,
-    stamps: dict | None = None,
+    stamps: Mapping[str, tuple[int, int, str, str]] | None = None,
     manifest_sha256: str = "",
-    pending: dict | None = None,
+    pending: dict[str, Any] | None = None,
 ) -> None:
     """Remember which share version each card in `source` matches (for conflict checks)."""
     data: dict[str, Any] = {
@@ -375,7 +375,7 @@ def _write_state(
 
 
 SHARE_TIMEOUT = 10.0  # seconds one operation on the share may take, as for sync
-LOCK_STALE_SECONDS = 15 * 60  # a publish lock older than this is taken over (README: "Publishing")
+LOCK_STALE_SECONDS = 15 * 60  # a publish lock older than this is taken over (README: "Publishing to every desk")
 
 
 def _share(share: Path, timeout: float | None) -> FolderShare:
@@ -391,7 +391,7 @@ def _pointer_kind(share: Path) -> str:
     return "link" if stat.S_ISLNK(st.st_mode) else "file"
 
 
-def _read_pointer(fs: FolderShare, trusted: list, replaceable: bool = False) -> Pointer | None:
+def _read_pointer(fs: FolderShare, trusted: list[keys.PublicKey], replaceable: bool = False) -> Pointer | None:
     """The checked pointer, or None when there is none; with `replaceable` (publish, which
     writes a real file over it) a link in its place counts as none."""
     kind = fs.call(_pointer_kind, fs.root)
@@ -402,7 +402,9 @@ def _read_pointer(fs: FolderShare, trusted: list, replaceable: bool = False) -> 
     return parse_pointer(fs.read(POINTER, MAX_POINTER_BYTES), trusted)
 
 
-def read_current(share: Path, trusted: list, timeout: float | None = None) -> tuple[Pointer | None, Manifest | None]:
+def read_current(
+    share: Path, trusted: list[keys.PublicKey], timeout: float | None = None
+) -> tuple[Pointer | None, Manifest | None]:
     """The share's current pointer and manifest, checked; (None, None) for a new share.
     Reads are time-limited like sync's: a hung share ends in EnvironmentProblem."""
     fs = _share(Path(share), timeout)
@@ -428,7 +430,9 @@ def _serials(share: Path) -> list[int]:
     return sorted(found)
 
 
-def _base_without_pointer(fs: FolderShare, state: dict, serials: list[int]) -> tuple[Manifest | None, str, dict | None]:
+def _base_without_pointer(
+    fs: FolderShare, state: Mapping[str, Any], serials: list[int]
+) -> tuple[Manifest | None, str, dict[str, str] | None]:
     """What to build on when current.json is missing or a link: the newest manifest, if
     this folder's own record vouches for it (it published or checked out exactly that
     one), so history continues; (None, "", None) for a share that never had a pack.
@@ -437,7 +441,7 @@ def _base_without_pointer(fs: FolderShare, state: dict, serials: list[int]) -> t
     if not manifests:
         return None, "", None
     newest = manifests[-1]
-    vouched = []
+    vouched: list[tuple[int, str, dict[str, str] | None]] = []
     pending = state.get("pending")
     if pending:
         vouched.append((pending["serial"], pending["manifest_sha256"], pending["cards"]))
@@ -465,7 +469,7 @@ def _clean_temp(share: Path) -> int:
     removed = 0
     folders = [share, share / "manifests", share / "deltas"]
     try:
-        folders += [e.path for e in os.scandir(share / "objects") if e.is_dir(follow_symlinks=False)]
+        folders += [Path(e.path) for e in os.scandir(share / "objects") if e.is_dir(follow_symlinks=False)]
     except FileNotFoundError:
         pass
     for folder in folders:
@@ -518,12 +522,12 @@ class _Lock:
                 self._take_over()  # a live holder: PublishConflict naming it
                 continue
             break
-        now = dt.datetime.now(dt.UTC)
+        now = utc_now()
         holder = {
             "user": getpass.getuser(),
             "host": socket.gethostname(),
             "pid": os.getpid(),
-            "started_at": now.isoformat(timespec="seconds"),
+            "started_at": stamp(now),
             "started": now.timestamp(),
         }
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -565,7 +569,7 @@ class _Lock:
         self.notes.append(note)
         return True
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             self.fs.call(self.path.unlink)
         except (OSError, WorkAidError):
@@ -574,7 +578,7 @@ class _Lock:
 
 def _describe_holder(text: str, mtime: float) -> tuple[str, str | None]:
     """(who holds the lock, why it is stale or None if it may be live)."""
-    now = dt.datetime.now(dt.UTC).timestamp()
+    now = utc_now().timestamp()
     try:
         data = json.loads(text)
         who = f"{data['user']}@{data['host']} pid {data['pid']} since {data['started_at']}"
@@ -591,10 +595,10 @@ def _describe_holder(text: str, mtime: float) -> tuple[str, str | None]:
 def publish(
     source: Path,
     share: Path,
-    private_key,
+    private_key: keys.PrivateKey,
     note: str = "",
     author: str | None = None,
-    trusted: list | None = None,
+    trusted: Iterable[keys.PublicKey] | None = None,
     now: str | None = None,
     timeout: float | None = None,
 ) -> PublishReport:
@@ -616,7 +620,7 @@ def publish(
     if not result.refs:
         raise ContentError([Problem("", 0, "no cards found (cards are Markdown files, *.md)")])
     author = author or getpass.getuser()
-    now = now or utc_now()
+    now = now or stamp()
     trusted = list(trusted or []) + [private_key.public_key()]
     fs = _share(share, timeout)
     fs.call(lambda: share.mkdir(parents=True, exist_ok=True))
@@ -630,6 +634,7 @@ def publish(
         base = base_state.get("cards", {})
         pending = base_state.get("pending")
         serials = fs.call(_serials, share)
+        manifest: Manifest | None
         if pointer is not None:
             manifest = parse_manifest(fs.read(pointer.manifest, MAX_MANIFEST_BYTES), pointer)
             previous_sha = pointer.manifest_sha256
@@ -651,7 +656,9 @@ def publish(
         }
         live_before = {cid: e.current for cid, e in cards_state.items() if e.current is not None}
         conflicts: list[str] = []
-        added, changed, removed = [], [], []
+        added: list[str] = []
+        changed: list[str] = []
+        removed: list[str] = []
         new_objects: dict[str, bytes] = {}
         touched: set[str] = set()
         unchanged = 0
@@ -794,13 +801,15 @@ class CheckoutReport:
     kept: tuple[str, ...] = ()
 
 
-def checkout(share: Path, dest: Path, trusted: list, force: bool = False, timeout: float | None = None) -> int:
+def checkout(
+    share: Path, dest: Path, trusted: list[keys.PublicKey], force: bool = False, timeout: float | None = None
+) -> int:
     """check_out, returning the number of cards written."""
     return check_out(share, dest, trusted, force, timeout).written
 
 
 def check_out(
-    share: Path, dest: Path, trusted: list, force: bool = False, timeout: float | None = None
+    share: Path, dest: Path, trusted: list[keys.PublicKey], force: bool = False, timeout: float | None = None
 ) -> CheckoutReport:
     """Copy the share's current cards into a source folder an editor can work in.
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import errno
+import functools
 import logging
 import os
 import queue
 import re
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from workaid.core.errors import EnvironmentProblem
 
@@ -27,6 +30,8 @@ POINTER = "current.json"
 MAX_POINTER_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+T = TypeVar("T")
 
 
 class ShareMissing(EnvironmentProblem):
@@ -72,7 +77,7 @@ class _DaemonPool:
     """
 
     def __init__(self, size: int, max_threads: int = 16) -> None:
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
         self._threads = 0
@@ -83,8 +88,8 @@ class _DaemonPool:
     def threads(self) -> int:
         return self._threads
 
-    def submit(self, fn, *args) -> concurrent.futures.Future:
-        future: concurrent.futures.Future = concurrent.futures.Future()
+    def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
+        future: Future[T] = Future()
         self._jobs.put((future, fn, args))
         with self._lock:
             if self._idle > 0:
@@ -118,7 +123,7 @@ class FolderShare:
     """
 
     _pool = _DaemonPool(size=4, max_threads=16)
-    _inflight: ClassVar[dict[tuple[str, int], concurrent.futures.Future]] = {}
+    _inflight: ClassVar[dict[tuple[str, int], Future[bytes]]] = {}
     _inflight_lock = threading.RLock()  # a done callback may run inside read()
 
     def __init__(self, root: Path | str, timeout: float = 10.0) -> None:
@@ -179,16 +184,16 @@ class FolderShare:
             if future is None:
                 future = self._pool.submit(self._read, path, cap)
                 FolderShare._inflight[key] = future
-                future.add_done_callback(lambda f, key=key: FolderShare._forget(key, f))
+                future.add_done_callback(functools.partial(FolderShare._forget, key))
         return self._wait(future)
 
-    def call(self, fn, *args):
+    def call(self, fn: Callable[..., T], *args: object) -> T:
         """Run another operation on the share (a listing, a write, the publish lock) with
         the same time limit and message as a read: publish and checkout hang no longer
         than sync does."""
         return self._wait(self._pool.submit(fn, *args))
 
-    def _wait(self, future: concurrent.futures.Future):
+    def _wait(self, future: Future[T]) -> T:
         try:
             return future.result(timeout=self.timeout)
         except (concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
@@ -198,7 +203,7 @@ class FolderShare:
             ) from None
 
     @staticmethod
-    def _forget(key: tuple[str, int], future: concurrent.futures.Future) -> None:
+    def _forget(key: tuple[str, int], future: Future[bytes]) -> None:
         with FolderShare._inflight_lock:
             if FolderShare._inflight.get(key) is future:
                 del FolderShare._inflight[key]

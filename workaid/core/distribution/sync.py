@@ -12,16 +12,20 @@ stays in use, the reason is recorded for the status bar, and the next poll retri
 from __future__ import annotations
 
 import concurrent.futures
-import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from workaid.core.clock import parse_stamp, stamp
 from workaid.core.content.library import Library
 from workaid.core.distribution.pack import (
     PackError,
+    Pointer,
+    Version,
     apply_delta,
     manifest_bytes,
     parse_manifest,
@@ -36,6 +40,9 @@ from workaid.core.distribution.share import (
 )
 from workaid.core.errors import EnvironmentProblem, WorkAidError
 from workaid.core.fileio import atomic_write
+
+if TYPE_CHECKING:
+    from workaid.core.distribution.keys import PublicKey
 
 log = logging.getLogger("workaid.sync")
 
@@ -83,15 +90,12 @@ class SyncStatus:
         return "; ".join(parts) or "Not synced from a shared folder yet"
 
 
-def _local(stamp: str) -> str:
+def _local(text: str) -> str:
+    """A stored UTC stamp ("Z" or "+00:00") as local time for the status line."""
     try:
-        return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%d %b %H:%M")
-    except (ValueError, AttributeError):
-        return stamp or "?"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        return parse_stamp(text).astimezone().strftime("%d %b %H:%M")
+    except (ValueError, AttributeError, TypeError):
+        return text or "?"
 
 
 def sync_status(library: Library) -> SyncStatus:
@@ -111,7 +115,7 @@ class SyncFailed(WorkAidError):
 
 
 class Syncer:
-    def __init__(self, library: Library, source: ShareSource, trusted: list) -> None:
+    def __init__(self, library: Library, source: ShareSource, trusted: list[PublicKey]) -> None:
         self._fetched = 0
         self.library = library
         self.source = source
@@ -126,9 +130,9 @@ class Syncer:
         except (PackError, EnvironmentProblem, WorkAidError) as e:
             message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             log.warning("sync from %s failed: %s", self.source.location, message)
-            self._record(sync_error=message, sync_error_at=_now())
+            self._record(sync_error=message, sync_error_at=stamp())
             raise SyncFailed(message) from e
-        self._record(sync_ok_at=_now(), sync_error="", sync_error_at="")
+        self._record(sync_ok_at=stamp(), sync_error="", sync_error_at="")
         return SyncResult(
             result.changed,
             result.serial,
@@ -232,7 +236,7 @@ class Syncer:
         )
         return SyncResult(True, pointer.serial, len(upserts) - updated, updated, len(deletes), fetched)
 
-    def _from_delta(self, pointer, applied_sha: str) -> tuple[bytes | None, set[str] | None]:
+    def _from_delta(self, pointer: Pointer, applied_sha: str) -> tuple[bytes | None, set[str] | None]:
         """The new manifest rebuilt from this desk's copy of the previous one plus the
         small delta, if that gives exactly the signed bytes; else (None, None) and the
         caller reads the whole manifest. This is what keeps a 5,000-desk site from
@@ -256,7 +260,7 @@ class Syncer:
             return None, None
         return rebuilt, set(delta.get("cards", {}))
 
-    def _label_versions(self, history: dict[str, list[dict]]) -> None:
+    def _label_versions(self, history: Mapping[str, list[dict[str, Any]]]) -> None:
         """Titles of published versions this desk never held (the manifest names them),
         so `workaid history` shows every version's title, not blanks."""
         rows = [
@@ -282,7 +286,7 @@ class Syncer:
         except OSError as e:  # only costs a full read next time
             log.warning("could not keep a copy of the manifest: %s", e)
 
-    def _objects(self, needed: list) -> dict[str, bytes]:
+    def _objects(self, needed: list[tuple[str, Version]]) -> dict[str, bytes]:
         """Verified bytes of every needed object: versions this desk already holds come
         from its database; the rest are read from the share, several at a time."""
         held = self.library.store.raw_by_hash(v.sha256 for _, v in needed)
@@ -296,7 +300,7 @@ class Syncer:
         if not missing:
             return blobs
 
-        def fetch(item):
+        def fetch(item: tuple[str, Version]) -> tuple[str, bytes]:
             cid, ver = item
             try:
                 raw = self.source.read(object_name(ver.sha256), ver.size)
@@ -314,7 +318,7 @@ class Syncer:
         return blobs
 
 
-def trusted_keys(specs: list[str] | tuple[str, ...]) -> list:
+def trusted_keys(specs: list[str] | tuple[str, ...]) -> list[PublicKey]:
     from workaid.core.distribution import keys
 
     return [keys.load_public_key(s) for s in specs]

@@ -2,7 +2,8 @@
 
 Answers as the rep types: within your discretion / needs a senior rep / escalate,
 the limit that decided it, and the most the rep may offer now. The rules are all in
-workaid.core.desk.authority; this panel only collects the inputs and shows the Decision.
+workaid.core.desk.authority and its words in workaid.core.desk.authority_words; this
+panel only collects the inputs and shows the AuthorityAnswer.
 """
 
 from __future__ import annotations
@@ -24,17 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from workaid.core.desk.authority import (
-    HISTORY,
     STANDARD_ROLES,
     AuthorityInputError,
     Decision,
     Discretion,
     decide,
-    format_decision,
-    money,
     unit_symbol,
-    verdict_label,
 )
+from workaid.core.desk.authority_words import AuthorityAnswer
 from workaid.core.desk.changes import decision_words
 from workaid.core.desk.session import authority_summary
 from workaid.core.settings import Settings
@@ -355,41 +353,26 @@ class AuthorityPanel(DeskPanel):
 
     def _show_decision(self, d: Decision) -> None:
         esc = html.escape
-        tone = {"within": "within", "senior": "senior", "escalate": "escalate"}[d.verdict]
-        offer = self._offer_text(d)
+        answer = AuthorityAnswer.of(d)
+        tone = answer.tone
         parts: list[str] = []
-        if d.if_confirmed is not None:
-            things = [("how often they have had it" if u == HISTORY else human(u).lower()) for u in d.unconfirmed]
-            hope = d.if_confirmed
-            title = f"Check first: {', '.join(things)}"
-            offer = f"Until then: {verdict_label(d)} — {offer[0].lower()}{offer[1:]}"
-            parts.append(f"<b>If it checks out:</b> {esc(verdict_label(hope))} — {esc(self._offer_text(hope))}")
-            tone = "check"
-        else:
-            title = verdict_label(d)
+        if answer.checks_out:
+            parts.append(f"<b>If it all checks out:</b> {esc(answer.checks_out)}")
         changed = self._changed.get(self.card.id) if self.card is not None else None
         if changed is not None:
             parts.insert(0, f"<b>Changed during this call:</b> {esc(changed[0])} — was: {esc(changed[1])}")
             tone = "check"
-        parts.append(f"<b>Limit:</b> {esc((d.if_confirmed or d).deciding_limit)}")
-        if d.reasons:
-            shown = d.reasons[:MAX_REASONS]
-            more = len(d.reasons) - len(shown)
+        parts.append(f"<b>Limit:</b> {esc(answer.limit)}")
+        if answer.reasons:
+            shown = answer.reasons[:MAX_REASONS]
+            more = len(answer.reasons) - len(shown)
             why = "".join(f"<br>• {esc(r)}" for r in shown)
             if more:
                 why += f"<br><i>… and {more} more (hover for all)</i>"
             parts.append(f"<b>Why:</b>{why}")
-        if d.ignored_facts:
-            parts.append(f"Ignored (not on this card): {esc(', '.join(d.ignored_facts))}")
-        self._show(tone, title, offer, "<br>".join(parts), tip=format_decision(d))
-
-    @staticmethod
-    def _offer_text(d: Decision) -> str:
-        if d.unlimited:
-            return f"You may offer the {money(d.amount, d.unit)} asked."
-        if d.may_offer > 0:
-            return f"You may offer up to {money(d.may_offer, d.unit)} yourself."
-        return "You may not offer anything yourself."
+        if answer.ignored:
+            parts.append(f"Ignored (not on this card): {esc(', '.join(answer.ignored))}")
+        self._show(tone, answer.title, answer.offer_line, "<br>".join(parts), tip=answer.text())
 
     def _show(self, tone: str, title: str, offer: str, detail: str, tip: str = "") -> None:
         set_tone(self.verdict_frame, tone)
@@ -411,5 +394,5 @@ class AuthorityPanel(DeskPanel):
             return False
         from workaid.ui.desk.common import copy_to_clipboard
 
-        copy_to_clipboard(format_decision(self.decision))
+        copy_to_clipboard(AuthorityAnswer.of(self.decision).text())
         return True

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workaid.core.desk.call_timer import format_elapsed
-from workaid.core.desk.checklist import TIME_STEP, ChecklistError, Walk
+from workaid.core.desk.checklist import TIME_STEP, ChecklistError, Recommendation, Walk
 from workaid.core.desk.routing import Plan, plan_for
 from workaid.core.desk.session import TIME_THRESHOLD_MINUTES
 from workaid.ui.desk.common import DeskPanel, FlowLayout, Message, key_hint, set_tone
@@ -269,8 +269,8 @@ class ChecklistPanel(DeskPanel):
             self.keys.clear()
             self.resized.emit()
             return
-        if not finished:
-            step = w.current
+        rec, step = w.result, w.current
+        if rec is None and step is not None:
             order = [s.id for s in w.steps()]
             self.progress.setText(f"Question {order.index(step.id) + 1} of {len(order)}")
             self.question.setText(step.question)
@@ -283,8 +283,8 @@ class ChecklistPanel(DeskPanel):
             self.setAccessibleDescription(f"{step.question} — Y yes, N no, Backspace back")
             self.desk.session.record_checklist(None, "")
             self.plan = None
-        else:
-            self._show_result()
+        elif rec is not None:
+            self._show_result(w, rec)
         self.resized.emit()
 
     def _show_timer_note(self, step_id: str) -> None:
@@ -300,15 +300,14 @@ class ChecklistPanel(DeskPanel):
         self.timer_note.setText(text)
         self.timer_note.show()
 
-    def _show_result(self) -> None:
-        rec = self.walk.result
+    def _show_result(self, walk: Walk, rec: Recommendation) -> None:
         session = self.desk.session
         # The route follows the authority check on this call (a senior rep, not a supervisor,
         # when the card's table says a senior rep may grant it).
         plan = plan_for(rec, session.authority)
         new = self.plan is None or self.plan.outcome != plan.outcome
         self.plan = plan
-        session.record_checklist(rec, self.walk.summary())
+        session.record_checklist(rec, walk.summary())
         self.progress.setText("Done")
         self.badge.setText(f"LEVEL {plan.level} · {_OUTCOME_WORDS[plan.outcome].upper()}")
         tone = "senior" if plan.outcome == "senior" else _LEVEL_TONES[plan.level]  # level 1, but not yours alone

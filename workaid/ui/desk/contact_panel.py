@@ -7,6 +7,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -71,7 +72,7 @@ class ContactPanel(DeskPanel):
         grid.setColumnStretch(1, 1)
         outer.addLayout(grid)
 
-        row = QHBoxLayout()
+        buttons = QHBoxLayout()
         self.copy_button = QPushButton("Copy direct contact  Ctrl+Shift+C", self)
         self.copy_button.setObjectName("SecondaryButton")
         self.copy_button.setAccessibleName("Copy the direct contact")
@@ -81,10 +82,10 @@ class ContactPanel(DeskPanel):
         self.use_button.setAccessibleName("Use this team for the hand-off")
         self.use_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.use_button.setAccessibleDescription("Make this team the one the call is handed over to")
-        row.addWidget(self.copy_button)
-        row.addWidget(self.use_button)
-        row.addStretch(1)
-        outer.addLayout(row)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.use_button)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
         self.message = Message(self, "Contact message")
         outer.insertWidget(1, self.message)  # under the title: in view even when the panel scrolls
 
@@ -119,11 +120,11 @@ class ContactPanel(DeskPanel):
             self.values["hours"].setText(html.escape(f"{c.hours_text} — {there:%a %H:%M} there now"))
         set_tone(self.now, "ok" if is_open else ("warn" if is_open is False else "info"))
 
-    def hideEvent(self, e) -> None:
+    def hideEvent(self, e: QHideEvent) -> None:
         self._tick.stop()
         super().hideEvent(e)
 
-    def showEvent(self, e) -> None:
+    def showEvent(self, e: QShowEvent) -> None:
         super().showEvent(e)
         if self.contact is not None:
             self.refresh_now()

@@ -17,7 +17,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workaid.core.content.hours import WhenError, check_callback, parse_when
+from workaid.core.content.hours import ContactHours, WhenError, check_callback, parse_when
 from workaid.core.desk.escalation_log import EscalationEntry
 from workaid.core.desk.handoff import LEVEL_NAMES, HandoffNote, problems, render
 from workaid.ui.desk.common import (
@@ -150,7 +150,10 @@ class HandoffDialog(QDialog):
         self.target.setEditable(True)
         self.target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.target.setAccessibleName("Hand over to")
-        self.target.lineEdit().setPlaceholderText("Team or person taking it over")
+        target_edit = self.target.lineEdit()
+        assert target_edit is not None  # an editable combo box always has its line edit
+        target_edit.setPlaceholderText("Team or person taking it over")
+        self._target_edit = target_edit
         self.target_model = ContactsModel(desk.clock, self)
         self.target.setModel(self.target_model)
         self.team_status = QLabel(form_box)
@@ -279,7 +282,7 @@ class HandoffDialog(QDialog):
         self.level.currentIndexChanged.connect(lambda _i: self._edited("level"))
         self.reason.textEdited.connect(lambda _t: self._edited("reason"))
         self.target.currentIndexChanged.connect(self._on_target_chosen)
-        self.target.lineEdit().textEdited.connect(self._on_target_typed)
+        self._target_edit.textEdited.connect(self._on_target_typed)
         self.direct.textEdited.connect(lambda t: self._shared("direct_contact", t))
         self.case_ref.textEdited.connect(lambda t: self._shared("case_ref", t))
         self.summary.textChanged.connect(lambda: self._shared("issue_summary", self.summary.toPlainText()))
@@ -399,7 +402,7 @@ class HandoffDialog(QDialog):
             case_ref=self.case_ref.text(),
         )
 
-    def _target_hours(self):
+    def _target_hours(self) -> ContactHours | None:
         t = self.desk.session.target
         return t.hours if t is not None and t.team == self.target.currentText().strip() else None
 
@@ -547,7 +550,7 @@ class HandoffDialog(QDialog):
                 else QFormLayout.RowWrapPolicy.WrapLongRows
             )
 
-    def hideEvent(self, e) -> None:
+    def hideEvent(self, e: QHideEvent) -> None:
         super().hideEvent(e)
         parent = self.parentWidget()
         if parent is not None and parent.isVisible():

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
@@ -34,7 +35,7 @@ def _names(mapping: dict[int, bytes]) -> dict[int, QByteArray]:
 class _ListModel(QAbstractListModel):
     """A read-only list of rows replaced as a whole."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
 
@@ -116,7 +117,7 @@ class ContactsModel(_ListModel):
     StatusRole = _USER + 7
     TopicsRole = _USER + 8
 
-    def __init__(self, now: Callable[[], dt.datetime], parent=None) -> None:
+    def __init__(self, now: Callable[[], dt.datetime], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._now = now
 
@@ -179,7 +180,7 @@ class ConsultedCardsModel(_ListModel):
     TitleRole = _USER + 2
     IncludedRole = _USER + 3
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._included: list[bool] = []
 
@@ -251,7 +252,7 @@ class CountsModel(QAbstractTableModel):
     TodayRole = _USER + 3
     WeekRole = _USER + 4
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, int, int, int]] = []
 
@@ -328,7 +329,7 @@ class ProtocolStepsModel(_ListModel):
         ("end-or-transfer", "End the call or transfer"),
     )
 
-    def __init__(self, tz: Callable[[], dt.tzinfo | None] = lambda: None, parent=None) -> None:
+    def __init__(self, tz: Callable[[], dt.tzinfo | None] = lambda: None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tz = tz
         self._taken: list[ProtocolStep] = []
