@@ -50,6 +50,7 @@ from workaid.core.content.library import Library
 from workaid.core.distribution.refill import open_library
 from workaid.core.errors import ContentError, EnvironmentProblem
 from workaid.core.settings import Settings
+from workaid.ui.layout import NARROW_WIDTH
 from workaid.ui.lazy import LazyQt
 from workaid.ui.models import KIND_LABELS, ResultsModel
 from workaid.ui.tasks import Tasks
@@ -68,7 +69,6 @@ else:
 
 log = logging.getLogger("workaid.ui")
 
-NARROW_WIDTH = 760  # below this the card goes under the results
 KINDS = (("", "All kinds"),) + tuple(KIND_LABELS.items())
 FOCUS_KEYS = ("Ctrl+K", "Ctrl+L", "F3")
 # If no paint comes (a window built but never shown), finish starting up anyway.

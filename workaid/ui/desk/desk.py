@@ -346,7 +346,7 @@ class Desk(QObject):
         return False
 
     def _fit_bar(self) -> None:
-        from workaid.ui.main_window import NARROW_WIDTH
+        from workaid.ui.layout import NARROW_WIDTH
 
         self.bar.set_compact(self.window.width() < NARROW_WIDTH)
 
