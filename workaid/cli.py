@@ -10,23 +10,58 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from workaid import __version__
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable, Sequence
+
+    from workaid.core.content.cards import Problem
+    from workaid.core.content.folder import Skipped
+    from workaid.core.content.library import Library
+    from workaid.core.distribution.config import Config
+    from workaid.core.distribution.keys import PrivateKey, PublicKey
+    from workaid.core.errors import ContentError
 
 log = logging.getLogger("workaid.cli")
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
+# Each command: its one line for `workaid --help`, and what adds its own arguments.
+# The parser of a command is built only when that command is given, so opening the
+# window (the default) does not wait for sixteen parsers and the modules behind them.
+COMMAND_HELP: dict[str, str] = {
+    "gui": "open the window (the default)",
+    "search": "search the cards and print ranked results",
+    "import": "validate a folder of cards and load it; all or nothing",
+    "check": "validate a folder of cards without loading it",
+    "show": "print one card's Markdown",
+    "history": "list the versions of a card this desk has seen",
+    "keygen": "make an Ed25519 publisher key pair (publisher.key, publisher.pub)",
+    "publish": "validate a source folder and publish what changed to the shared folder",
+    "checkout": "copy the shared folder's current cards into a folder to edit",
+    "sync": "check the shared folder once and apply a new verified pack",
+    "config": "print the effective configuration and where each value came from",
+    "authority": "may this role grant this amount under a card's discretion limits, or who decides?",
+    "script": "print a script card with its placeholders filled in",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The top level: the options every command shares, the command, and the rest of the
+    line, which the command's own parser (`_command_parser`) reads."""
     import argparse
 
+    width = max(map(len, COMMAND_HELP)) + 2
     p = argparse.ArgumentParser(
-        prog="workaid", description="Guideline cards, discretion limits and escalation help for contact-centre reps."
+        prog="workaid",
+        description="Guideline cards, discretion limits and escalation help for contact-centre reps.",
+        epilog="commands (workaid COMMAND --help for each):\n"
+        + "\n".join(f"  {name:<{width}}{text}" for name, text in COMMAND_HELP.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"workaid {__version__}")
     p.add_argument(
@@ -39,109 +74,87 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a configuration file to use instead of the per-user one (also: $WORKAID_CONFIG)",
     )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
-    sub.add_parser("gui", help="open the window (the default)")
-
-    s = sub.add_parser("search", help="search the cards and print ranked results")
-    s.add_argument("query", nargs="+", help="words to search for; the last one matches as a prefix")
-    s.add_argument("--json", action="store_true", help="print a JSON list of results")
-    s.add_argument("--kind", choices=["guideline", "script", "checklist", "contact", "scenario"])
-    s.add_argument("--tag")
-    s.add_argument("--limit", type=int, default=10, help="how many results to print (default 10, at most 50)")
-
-    i = sub.add_parser("import", help="validate a folder of cards and load it; all or nothing")
-    i.add_argument("folder", type=Path)
-
-    c = sub.add_parser("check", help="validate a folder of cards without loading it")
-    c.add_argument("folder", type=Path)
-
-    sh = sub.add_parser("show", help="print one card's Markdown")
-    sh.add_argument("card_id")
-
-    h = sub.add_parser("history", help="list the versions of a card this desk has seen")
-    h.add_argument("card_id")
-    h.add_argument("--json", action="store_true")
-
-    k = sub.add_parser("keygen", help="make an Ed25519 publisher key pair (publisher.key, publisher.pub)")
-    k.add_argument("--out", type=Path, required=True, metavar="DIR")
-    k.add_argument(
-        "--passphrase",
-        action="store_true",
-        help="protect the private key with a passphrase (asked for, or $WORKAID_KEY_PASSPHRASE)",
-    )
-
-    pb = sub.add_parser("publish", help="validate a source folder and publish what changed to the shared folder")
-    pb.add_argument("source", type=Path)
-    pb.add_argument("share", type=Path)
-    pb.add_argument("--key", type=Path, required=True, help="the publisher's private key file")
-    pb.add_argument("--note", default="", help="why: shown in every card's history")
-    pb.add_argument(
-        "--author", help="who publishes (default: the 'author' setting in workaid.toml, else your login name)"
-    )
-
-    co = sub.add_parser("checkout", help="copy the shared folder's current cards into a folder to edit")
-    co.add_argument("share", type=Path)
-    co.add_argument("dest", type=Path)
-    co.add_argument(
-        "--trusted-key",
-        action="append",
-        metavar="KEY",
-        help="the publisher's public key file (publisher.pub) or key text (default: trusted_keys from the configuration)",
-    )
-    co.add_argument(
-        "--force",
-        action="store_true",
-        help="overwrite unpublished edits in DEST after copying them to a backup folder beside it",
-    )
-
-    sy = sub.add_parser("sync", help="check the shared folder once and apply a new verified pack")
-    sy.add_argument("--share", help="the shared folder (default: from the configuration)")
-    sy.add_argument(
-        "--trusted-key",
-        action="append",
-        metavar="KEY",
-        help="a trusted public key file or key text (default: from the configuration)",
-    )
-
-    sub.add_parser("config", help="print the effective configuration and where each value came from")
-
-    from workaid.cli_escalation import add_parsers
-
-    add_parsers(sub)
+    p.add_argument("command", nargs="?", metavar="COMMAND", choices=COMMAND_HELP, help="what to do (default: gui)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return p
 
 
-# The top-level options a plain GUI start may carry (their argparse dest names).
-_GUI_OPTIONS = {"--data-dir": "data_dir", "--config": "config"}
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    import argparse
+
+    p = argparse.ArgumentParser(prog=f"workaid {command}", description=COMMAND_HELP[command])
+    _add_arguments(command, p)
+    return p
 
 
-def _plain_gui_start(argv: list[str]):
-    """`[--data-dir DIR] [--config FILE] [gui]` parsed as argparse would, without building
-    the parser (a few ms of the GUI's start-up); None for anything else, which then
-    goes through argparse. Keep in step with _parser (tests/ui/test_ui_startup.py checks)."""
-    from types import SimpleNamespace
+def _add_arguments(command: str, p: argparse.ArgumentParser) -> None:
+    if command == "search":
+        p.add_argument("query", nargs="+", help="words to search for; the last one matches as a prefix")
+        p.add_argument("--json", action="store_true", help="print a JSON list of results")
+        p.add_argument("--kind", choices=["guideline", "script", "checklist", "contact", "scenario"])
+        p.add_argument("--tag")
+        p.add_argument("--limit", type=int, default=10, help="how many results to print (default 10, at most 50)")
+    elif command in ("import", "check"):
+        p.add_argument("folder", type=Path)
+    elif command == "show":
+        p.add_argument("card_id")
+    elif command == "history":
+        p.add_argument("card_id")
+        p.add_argument("--json", action="store_true")
+    elif command == "keygen":
+        p.add_argument("--out", type=Path, required=True, metavar="DIR")
+        p.add_argument(
+            "--passphrase",
+            action="store_true",
+            help="protect the private key with a passphrase (asked for, or $WORKAID_KEY_PASSPHRASE)",
+        )
+    elif command == "publish":
+        p.add_argument("source", type=Path)
+        p.add_argument("share", type=Path)
+        p.add_argument("--key", type=Path, required=True, help="the publisher's private key file")
+        p.add_argument("--note", default="", help="why: shown in every card's history")
+        p.add_argument(
+            "--author", help="who publishes (default: the 'author' setting in workaid.toml, else your login name)"
+        )
+    elif command == "checkout":
+        p.add_argument("share", type=Path)
+        p.add_argument("dest", type=Path)
+        p.add_argument(
+            "--trusted-key",
+            action="append",
+            metavar="KEY",
+            help="the publisher's public key file (publisher.pub) or key text (default: trusted_keys from the configuration)",
+        )
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite unpublished edits in DEST after copying them to a backup folder beside it",
+        )
+    elif command == "sync":
+        p.add_argument("--share", help="the shared folder (default: from the configuration)")
+        p.add_argument(
+            "--trusted-key",
+            action="append",
+            metavar="KEY",
+            help="a trusted public key file or key text (default: from the configuration)",
+        )
+    elif command in ("authority", "script"):
+        from workaid.cli_escalation import add_arguments
 
-    values: dict[str, str | None] = dict.fromkeys(_GUI_OPTIONS.values())
-    rest = list(argv)
-    while rest and rest[0].startswith("-"):
-        option, eq, value = rest[0].partition("=")
-        dest = _GUI_OPTIONS.get(option)
-        if dest is None or values[dest] is not None:
-            return None
-        if not eq:
-            if len(rest) < 2 or rest[1].startswith("-"):
-                return None
-            value = rest.pop(1)
-        values[dest] = value
-        rest.pop(0)
-    if rest not in ([], ["gui"]):
-        return None
-    return SimpleNamespace(**values, command="gui" if rest else None)
+        add_arguments(command, p)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The whole line: shared options, the command (gui when none), its own arguments."""
+    top = _parser().parse_args(argv)
+    command = top.command or "gui"
+    args = _command_parser(command).parse_args(top.rest)
+    args.data_dir, args.config, args.command = top.data_dir, top.config, command
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _plain_gui_start(sys.argv[1:] if argv is None else argv) or _parser().parse_args(argv)
+    args = parse_args(argv)
     from workaid.core import paths
 
     if args.config:
@@ -149,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
 
         os.environ["WORKAID_CONFIG"] = args.config
     data_dir = paths.data_dir(args.data_dir)
-    command = args.command or "gui"
+    command = args.command
     if command == "gui":
         from workaid.ui import boot
 
@@ -174,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
 
-def _run_command(command: str, args, data_dir: Path) -> int:
+def _run_command(command: str, args: argparse.Namespace, data_dir: Path) -> int:
     """The sub-command; damage found by its reads has set the content database aside
     (Store.set_aside), so it runs once more on the rebuilt database."""
     from workaid.core.content.store import DamagedDatabase
@@ -186,7 +199,7 @@ def _run_command(command: str, args, data_dir: Path) -> int:
         return _dispatch(command, args, data_dir)
 
 
-def _dispatch(command: str, args, data_dir: Path) -> int:
+def _dispatch(command: str, args: argparse.Namespace, data_dir: Path) -> int:
     if command in _COMMANDS:
         return _COMMANDS[command](args, data_dir)
     from workaid.cli_escalation import COMMANDS
@@ -254,7 +267,7 @@ def _exit_code_for(e: BaseException, data_dir: Path) -> int | None:
     return None
 
 
-def _library(data_dir: Path):
+def _library(data_dir: Path) -> Library:
     """The desk's library, filled when empty; after damage, rebuilt from the newest
     content it can verify (Library.rebuild), and the rep is told how."""
     from workaid.core.distribution.refill import open_library
@@ -275,17 +288,23 @@ def _library(data_dir: Path):
     return lib
 
 
-def _print_problems(folder: Path, problems: list) -> None:
+def _print_problems(folder: Path, problems: Sequence[Problem]) -> None:
     """Each problem as `path:line — message`, with paths an editor can open."""
     for p in problems:
         where = folder / p.source if p.source else folder
         print(f"{where}:{p.line} — {p.message}" if p.line else f"{where} — {p.message}", file=sys.stderr)
 
 
-def _print_skipped(folder: Path, skipped: list | None = None) -> None:
+def _problems(e: ContentError) -> list[Problem]:
+    """The error's problems: content.cards.Problem items (core.errors stands below the
+    content wing, so it cannot name their type)."""
+    return cast("list[Problem]", e.problems)
+
+
+def _print_skipped(folder: Path, skipped: Sequence[Skipped] | None = None) -> None:
     """Files that look like cards but were not loaded (sync debris, hidden, links), as notes."""
     if skipped is None:
-        from workaid.core.content.cards import skipped_files
+        from workaid.core.content.folder import skipped_files
 
         skipped = skipped_files(folder)
     for s in skipped:
@@ -293,7 +312,7 @@ def _print_skipped(folder: Path, skipped: list | None = None) -> None:
 
 
 def _check(folder: Path) -> int:
-    from workaid.core.content.cards import load_folder
+    from workaid.core.content.folder import load_folder
 
     result = load_folder(folder)
     _print_problems(folder, result.problems)
@@ -303,7 +322,7 @@ def _check(folder: Path) -> int:
     return EXIT_REJECTED if result.problems or not result.cards else EXIT_OK
 
 
-def _search(args, data_dir: Path) -> int:
+def _search(args: argparse.Namespace, data_dir: Path) -> int:
     lib = _library(data_dir)
     query = " ".join(args.query)
     response = lib.search(query, kind=args.kind, tag=args.tag)
@@ -327,7 +346,7 @@ def _search(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _import(args, data_dir: Path) -> int:
+def _import(args: argparse.Namespace, data_dir: Path) -> int:
     from workaid.core.content.library import Library
     from workaid.core.distribution.config import load_config
     from workaid.core.errors import ContentError
@@ -347,7 +366,7 @@ def _import(args, data_dir: Path) -> int:
     try:
         report = lib.import_folder(args.folder)
     except ContentError as e:
-        _print_problems(args.folder, e.problems)
+        _print_problems(args.folder, _problems(e))
         _print_skipped(args.folder)
         print(
             f"Nothing was loaded: {len(e.problems)} problem(s) in {args.folder}. Fix them and import again.",
@@ -362,7 +381,7 @@ def _import(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _show(args, data_dir: Path) -> int:
+def _show(args: argparse.Namespace, data_dir: Path) -> int:
     card = _library(data_dir).card(args.card_id)
     if card is None:
         print(f"workaid: no card with id '{args.card_id}'", file=sys.stderr)
@@ -375,7 +394,7 @@ def _show(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _history(args, data_dir: Path) -> int:
+def _history(args: argparse.Namespace, data_dir: Path) -> int:
     lib = _library(data_dir)
     rows = lib.history(args.card_id)
     if not rows:
@@ -406,7 +425,7 @@ def _passphrase(confirm: bool) -> str | None:
     return first or None
 
 
-def _keygen(args, data_dir: Path) -> int:
+def _keygen(args: argparse.Namespace, data_dir: Path) -> int:
     from workaid.core.distribution import keys
 
     passphrase = _passphrase(confirm=True) if args.passphrase else None
@@ -423,7 +442,7 @@ def _keygen(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _load_private(path: Path):
+def _load_private(path: Path) -> PrivateKey:
     from workaid.core.distribution import keys
 
     try:
@@ -435,7 +454,9 @@ def _load_private(path: Path):
         return keys.load_private_key(path, passphrase)
 
 
-def _trusted(args_keys: list[str] | None, overrides: dict | None = None) -> tuple[list, object]:
+def _trusted(
+    args_keys: list[str] | None, overrides: dict[str, str | None] | None = None
+) -> tuple[list[PublicKey], Config]:
     from workaid.core.distribution import keys
     from workaid.core.distribution.config import load_config
 
@@ -443,7 +464,7 @@ def _trusted(args_keys: list[str] | None, overrides: dict | None = None) -> tupl
     return [keys.load_public_key(k) for k in config.trusted_keys], config
 
 
-def _publish(args, data_dir: Path) -> int:
+def _publish(args: argparse.Namespace, data_dir: Path) -> int:
     from workaid.core.distribution import pack
     from workaid.core.errors import ContentError
 
@@ -458,7 +479,7 @@ def _publish(args, data_dir: Path) -> int:
     try:
         report = pack.publish(args.source, args.share, private_key, note=args.note, author=author, trusted=trusted)
     except ContentError as e:
-        _print_problems(args.source, e.problems)
+        _print_problems(args.source, _problems(e))
         _print_skipped(args.source)
         print(f"Nothing was published: {len(e.problems)} problem(s) in {args.source}.", file=sys.stderr)
         return EXIT_REJECTED
@@ -480,7 +501,7 @@ def _publish(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _checkout(args, data_dir: Path) -> int:
+def _checkout(args: argparse.Namespace, data_dir: Path) -> int:
     from workaid.core.distribution import pack
 
     trusted, _ = _trusted(args.trusted_key)
@@ -497,7 +518,7 @@ def _checkout(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _sync(args, data_dir: Path) -> int:
+def _sync(args: argparse.Namespace, data_dir: Path) -> int:
     from workaid.core.distribution.share import open_share
     from workaid.core.distribution.sync import Syncer, SyncFailed, sync_status
     from workaid.core.errors import EnvironmentProblem
@@ -523,14 +544,14 @@ def _sync(args, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _config(args, data_dir: Path) -> int:
+def _config(args: argparse.Namespace, data_dir: Path) -> int:
     from workaid.core.distribution.config import describe, load_config
 
     print(describe(load_config()))
     return EXIT_OK
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "search": _search,
     "import": _import,
     "show": _show,

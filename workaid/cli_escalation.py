@@ -1,8 +1,8 @@
 """`workaid authority` and `workaid script`: the escalation desk from a terminal.
 
 Content owners use these to check a card's discretion table or script the way a
-rep would meet it, and automation uses `--json`. cli.py adds the parsers with
-`add_parsers(sub)` and calls `COMMANDS[name](args, library)`.
+rep would meet it, and automation uses `--json`. cli.py builds the command's parser
+with `add_arguments(name, parser)` and calls `COMMANDS[name](args, library)`.
 
 Exit codes follow cli.py: 0 done; 1 the input or the card was rejected (the
 message says why, on stderr); 2 wrong usage (argparse).
@@ -10,11 +10,10 @@ message says why, on stderr); 2 wrong usage (argparse).
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
@@ -26,46 +25,48 @@ EXIT_OK, EXIT_REJECTED = 0, 1
 _YES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
-def add_parsers(subparsers: Any) -> None:
-    """Add the `authority` and `script` sub-commands to workaid's sub-parsers."""
-    a = subparsers.add_parser(
-        "authority",
-        help="may this role grant this amount under a card's discretion limits, or who decides?",
-        description="Check a guideline card's discretion table: what the given role may offer now, "
-        "and who decides otherwise. A condition not given with --fact counts as not confirmed.",
-    )
-    a.add_argument("card_id", metavar="CARD_ID", help="a guideline card with a discretion table, e.g. late-fee-waiver")
-    a.add_argument("--role", required=True, help="your role, e.g. rep, senior-rep, supervisor")
-    a.add_argument("--amount", required=True, help="how much the customer asks for, e.g. 12.50")
-    a.add_argument(
-        "--fact",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a condition and whether it holds, e.g. first-offence=yes (yes/no, true/false, 1/0); repeat for each",
-    )
-    a.add_argument(
-        "--used",
-        metavar="N",
-        help="how many times this customer already had this in the card's period (default: not checked)",
-    )
-    a.add_argument("--json", action="store_true", help="print the decision as JSON")
+# What each command says of itself under `workaid COMMAND --help`; the one-line help
+# for `workaid --help` is in workaid.cli.COMMAND_HELP.
+DESCRIPTIONS = {
+    "authority": "Check a guideline card's discretion table: what the given role may offer now, "
+    "and who decides otherwise. A condition not given with --fact counts as not confirmed.",
+    "script": "Fill a script card's {placeholders}. Anything left unfilled is printed as [name?] "
+    "and the command exits 1 naming it.",
+}
 
-    s = subparsers.add_parser(
-        "script",
-        help="print a script card with its placeholders filled in",
-        description="Fill a script card's {placeholders}. Anything left unfilled is printed as [name?] "
-        "and the command exits 1 naming it.",
-    )
-    s.add_argument("card_id", metavar="CARD_ID", help="a script card, e.g. script-apology-rep")
-    s.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        dest="values",
-        help="a placeholder's value, e.g. customer_name='Ann Lee'; repeat for each",
-    )
+
+def add_arguments(command: str, p: argparse.ArgumentParser) -> None:
+    """The arguments of `workaid authority` or `workaid script`."""
+    p.description = DESCRIPTIONS[command]
+    if command == "authority":
+        p.add_argument(
+            "card_id", metavar="CARD_ID", help="a guideline card with a discretion table, e.g. late-fee-waiver"
+        )
+        p.add_argument("--role", required=True, help="your role, e.g. rep, senior-rep, supervisor")
+        p.add_argument("--amount", required=True, help="how much the customer asks for, e.g. 12.50")
+        p.add_argument(
+            "--fact",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a condition and whether it holds, e.g. first-offence=yes (yes/no, true/false, 1/0); repeat for each",
+        )
+        p.add_argument(
+            "--used",
+            metavar="N",
+            help="how many times this customer already had this in the card's period (default: not checked)",
+        )
+        p.add_argument("--json", action="store_true", help="print the decision as JSON")
+    else:
+        p.add_argument("card_id", metavar="CARD_ID", help="a script card, e.g. script-apology-rep")
+        p.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            dest="values",
+            help="a placeholder's value, e.g. customer_name='Ann Lee'; repeat for each",
+        )
 
 
 def _fail(message: str) -> int:
@@ -136,7 +137,7 @@ def _authority(args: argparse.Namespace, library: Library) -> int:
 
 
 def _script(args: argparse.Namespace, library: Library) -> int:
-    from workaid.core.content.cards import placeholders_in
+    from workaid.core.content.kinds import placeholders_in
     from workaid.core.desk.scripts import field_help, fill, placeholder_help, speakable
 
     card = library.card(args.card_id)
@@ -157,6 +158,8 @@ def _script(args: argparse.Namespace, library: Library) -> int:
     status = EXIT_OK
     for name in values:
         if name not in used:
+            import difflib  # here: every start, the window's too, imports this module for its parsers
+
             close = difflib.get_close_matches(name, used, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else ""
             status = _fail(

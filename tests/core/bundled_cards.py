@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 
 from tests.core.conftest import CONTENT
-from workaid.core.content.cards import Card, load_folder
+from workaid.core.content.cards import Card
+from workaid.core.content.folder import load_folder
 
 
 @functools.cache

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
 from tests.core.bundled_cards import bundled
-from workaid.cli_escalation import COMMANDS, add_parsers
+from workaid.cli import parse_args
+from workaid.cli_escalation import COMMANDS
 from workaid.core.desk.authority import decide
 from workaid.core.desk.authority_words import AuthorityAnswer
 from workaid.core.desk.session import authority_summary
@@ -76,7 +76,5 @@ def test_the_cli_prints_the_view_models_words(case, library, capsys):
 
 
 def _run(library, argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="workaid")
-    add_parsers(p.add_subparsers(dest="command"))
-    args = p.parse_args(argv)
+    args = parse_args(argv)
     return COMMANDS[args.command](args, library)

@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import CONTENT, write_card
-from workaid.core.content.cards import KINDS, MAX_CARD_BYTES, load_folder, parse_card
+from workaid.core.content.cards import MAX_CARD_BYTES, parse_card
+from workaid.core.content.folder import load_folder
+from workaid.core.content.kinds import KINDS
 
 GOOD = """\
 ---

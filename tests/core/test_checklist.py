@@ -162,9 +162,9 @@ def test_misuse_gets_clear_messages():
 @pytest.mark.parametrize(
     "steps, words",
     [
-        (None, "no steps"),
-        ([], "no steps"),
-        (["abusive"], "not a block"),
+        (None, "needs a list of 'steps'"),
+        ([], "needs a list of 'steps'"),
+        (["abusive"], "must be a block"),
         ([{"id": "a", "question": "Q?", "yes": "a", "no": {"outcome": "handle", "reason": "r"}}], "leads back"),
         ([{"id": "a", "question": "Q?", "yes": "b", "no": {"outcome": "handle", "reason": "r"}}], "does not exist"),
         (
@@ -188,7 +188,7 @@ def test_misuse_gets_clear_messages():
                     "no": {"outcome": "handle", "reason": "r"},
                 }
             ],
-            "no question",
+            "Step 1 of the checklist needs a 'question'",
         ),
     ],
 )

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
-from workaid.cli_escalation import COMMANDS, add_parsers
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="workaid")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    add_parsers(sub)
-    return p
+from workaid.cli import parse_args
+from workaid.cli_escalation import COMMANDS
 
 
 def run(library, capsys, *argv: str) -> tuple[int, str, str]:
-    args = parser().parse_args(argv)
+    args = parse_args(argv)
     code = COMMANDS[args.command](args, library)
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -133,7 +126,7 @@ def test_authority_bad_input_is_a_message_and_exit_1(library, capsys, argv, word
 )
 def test_authority_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as e:
-        parser().parse_args(argv)
+        parse_args(argv)
     assert e.value.code == 2
     assert "required" in capsys.readouterr().err
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
 from tests.core.conftest import CONTENT
-from workaid.core.content.cards import placeholders_in
+from workaid.core.content.kinds import placeholders_in
 from workaid.core.content.library import Library
 from workaid.core.desk.abusive import PROTOCOL_SCRIPTS
 from workaid.core.desk.authority import decide

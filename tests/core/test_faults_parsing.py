@@ -14,15 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.conftest import CONTENT, ROOT, write_card
-from workaid.core.content.cards import (
-    COMMON_KEYS,
-    ID_RE,
-    KIND_KEYS,
-    KINDS,
-    derived_id,
-    load_folder,
-    parse_card,
-)
+from workaid.core.content.cards import COMMON_KEYS, derived_id, parse_card
+from workaid.core.content.folder import load_folder
+from workaid.core.content.kinds import ID_RE, KIND_KEYS, KINDS
 
 INTERNAL = "fault in WorkAid"  # the safety net's words: a parse that reaches it is a bug
 

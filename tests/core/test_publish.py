@@ -127,11 +127,18 @@ def test_pointer_is_replaced_last(rig, monkeypatch):
 
 
 def test_a_second_publish_rereads_only_changed_files(rig, monkeypatch):
-    from workaid.core.content import cards
+    from workaid.core.content import cards, folder
 
     parsed = []
     real = cards.parse_card
-    monkeypatch.setattr(cards, "parse_card", lambda raw, source: (parsed.append(source), real(raw, source))[1])
+
+    def counted(raw, source):
+        parsed.append(source)
+        return real(raw, source)
+
+    # Both places a publish parses: the folder scan, and pack.py's own reads.
+    monkeypatch.setattr(folder, "parse_card", counted)
+    monkeypatch.setattr(cards, "parse_card", counted)
     path = rig.src / "fees/late-fee-waiver.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
     assert rig.publish().changed == ["late-fee-waiver"]

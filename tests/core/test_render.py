@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+import threading
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +51,35 @@ def test_rendering_never_raises_and_never_emits_script(text):
     html = to_html(text)
     assert "<script" not in html.lower()
     plain_text(text)
+
+
+def test_two_threads_rendering_at_once_each_get_their_own_result():
+    # A Python-Markdown converter keeps a document's state while converting (its
+    # reference links, abbreviations and raw-HTML stash), so one shared by two
+    # threads mixes their cards; each thread has its own (render._converter).
+    def text(who: str, n: int) -> str:
+        return (
+            f"# {who} {n}\n\nSee [the rule][r] and <b>{who}</b>.\n\n*[ABC]: {who} abbreviation {n}\n\n"
+            f"ABC applies.\n\n| a | b |\n|---|---|\n| {who} | {n} |\n\n[r]: https://{who}.example/{n}\n"
+        )
+
+    texts = {who: [text(who, n) for n in range(200)] for who in ("alpha", "beta")}
+    expected = {who: [to_html(t) for t in ts] for who, ts in texts.items()}
+    got: dict[str, list[str]] = {}
+    start = threading.Barrier(2)
+
+    def render_all(who: str) -> None:
+        start.wait()
+        got[who] = [to_html(t) for t in texts[who]]
+
+    threads = [threading.Thread(target=render_all, args=(who,)) for who in texts]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so a shared converter would be caught mid-card
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert got == expected

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.bundled_cards import bundled, bundled_of_kind
-from workaid.core.content.cards import placeholders_in
+from workaid.core.content.kinds import placeholders_in
 from workaid.core.desk.scripts import fill, placeholder_help
 
 APOLOGY = bundled("script-apology-rep").body

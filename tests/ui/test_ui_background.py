@@ -11,6 +11,7 @@ from uihelpers import CONTENT
 
 from workaid.core.content.library import Library
 from workaid.core.content.search import Response
+from workaid.core.errors import EnvironmentProblem, for_person
 from workaid.ui import search_worker
 from workaid.ui.search_worker import SearchController
 from workaid.ui.tasks import Tasks
@@ -101,10 +102,39 @@ def test_tasks_run_off_the_gui_thread_and_report_on_it(qtbot):
     tasks.close()
 
 
-def test_task_errors_reach_the_gui_thread(qtbot):
+def test_a_bug_in_background_work_reaches_the_crash_reporter_and_the_caller(qtbot):
+    """A bug is never only the caller's business: it goes to the crash reporter (logged
+    with its traceback), and the caller still hears of it to put its buttons back."""
     tasks = Tasks()
     errors = []
-    tasks.run(lambda: 1 / 0, None, errors.append)
-    qtbot.waitUntil(lambda: bool(errors))
-    assert isinstance(errors[0], ZeroDivisionError)
+    with qtbot.capture_exceptions() as reported:
+        tasks.run(lambda: 1 / 0, None, lambda e: errors.append((e, QThread.currentThread())))
+        qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0][0], ZeroDivisionError)
+    assert errors[0][1] is QApplication.instance().thread()
+    assert [type(exc) for _t, exc, _tb in reported] == [ZeroDivisionError]
+    tasks.close()
+
+
+def test_an_environment_problem_in_background_work_goes_only_to_the_caller(qtbot):
+    tasks = Tasks()
+    errors = []
+
+    def job():
+        raise EnvironmentProblem("The shared folder is not reachable.")
+
+    with qtbot.capture_exceptions() as reported:
+        tasks.run(job, None, errors.append)
+        qtbot.waitUntil(lambda: bool(errors))
+    assert for_person(errors[0]) == "The shared folder is not reachable."
+    assert reported == []  # not a bug: no crash dialog
+    tasks.close()
+
+
+def test_an_environment_problem_nobody_handles_reaches_the_reporter_calmly(qtbot):
+    tasks = Tasks()
+    with qtbot.capture_exceptions() as reported:
+        tasks.run(lambda: (_ for _ in ()).throw(EnvironmentProblem("disk full")))
+        qtbot.waitUntil(lambda: bool(reported))
+    assert isinstance(reported[0][1], EnvironmentProblem)
     tasks.close()

@@ -8,16 +8,13 @@ relies on, so that an innocent-looking import does not quietly undo it.
 from __future__ import annotations
 
 import logging
-import re
 import textwrap
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from uihelpers import CONTENT, run_gui_probe
 
-import workaid
-from workaid.cli import _parser, _plain_gui_start
+from workaid.cli import parse_args
 from workaid.core import logs
 from workaid.core.content.library import Library
 from workaid.ui.lazy import LazyQt
@@ -25,38 +22,41 @@ from workaid.ui.models import ResultsModel
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "data_dir", "config", "command"),
     [
-        [],
-        ["gui"],
-        ["--data-dir", "d"],
-        ["--data-dir=d", "gui"],
-        ["--data-dir", ""],
-        ["--config", "c.toml", "--data-dir", "d", "gui"],
-        ["--data-dir", "d", "--config=c.toml"],
+        ([], None, None, "gui"),
+        (["gui"], None, None, "gui"),
+        (["--data-dir", "d"], "d", None, "gui"),
+        (["--data-dir=d", "gui"], "d", None, "gui"),
+        (["--data-dir", ""], "", None, "gui"),
+        (["--config", "c.toml", "--data-dir", "d", "gui"], "d", "c.toml", "gui"),
+        (["--data-dir", "d", "--config=c.toml"], "d", "c.toml", "gui"),
     ],
 )
-def test_plain_gui_start_parses_as_argparse_does(argv):
-    assert vars(_plain_gui_start(argv)) == vars(_parser().parse_args(argv))
+def test_the_ways_to_start_the_window_parse(argv, data_dir, config, command):
+    args = parse_args(argv)
+    assert (args.data_dir, args.config, args.command) == (data_dir, config, command)
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["search", "fee"],
-        ["--data-dir"],
-        ["--data-dir", "--config", "c"],
-        ["--data", "d"],  # an abbreviation: argparse's business
-        ["--data-dir", "a", "--data-dir", "b"],
-        ["gui", "--data-dir", "d"],
-        ["gui", "extra"],
-        ["--version"],
-        ["-h"],
-        ["--", "gui"],
-    ],
-)
-def test_anything_else_goes_through_argparse(argv):
-    assert _plain_gui_start(argv) is None
+def test_the_collector_is_paused_for_start_up_and_resumed_as_it_was_found():
+    import gc
+
+    from workaid.ui import boot
+
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        assert boot.pause_collector() is True and not gc.isenabled()
+        assert boot.pause_collector() is True  # app.run after boot.prepare: the first answer stands
+        boot.resume_collector()
+        assert gc.isenabled()
+        gc.disable()
+        assert boot.pause_collector() is False
+        boot.resume_collector()
+        assert not gc.isenabled()
+    finally:
+        boot.resume_collector()
+        (gc.enable if was_enabled else gc.disable)()
 
 
 def test_lazy_qt_becomes_the_real_namespace_on_first_use():
@@ -124,7 +124,7 @@ def test_an_error_sets_the_log_file_up_at_once(tmp_path, workaid_logging, qtbot)
 # first painted frame was made of, then what the window holds once it is ready.
 _PROBE = textwrap.dedent(
     """
-    import builtins, sys, threading
+    import gc, sys, threading
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -143,7 +143,7 @@ _PROBE = textwrap.dedent(
                     "status": w.status_label.text(),
                     "qt_namespace": "Qt" in vars(PySide6.QtCore),
                     "deferred_loaded": loaded("workaid.ui.card_view", "workaid.ui.delegate", "workaid.ui.search_worker", "workaid.core.content.search", "logging.handlers"),
-                    "feature_hook": builtins.__import__ is getattr(builtins, "__feature_import__", None),
+                    "collector": gc.isenabled(),
                     "threads": sorted(t.name for t in threading.enumerate()),
                 }
                 w.ready.connect(lambda: QTimer.singleShot(50, lambda: done(w)))
@@ -158,6 +158,7 @@ _PROBE = textwrap.dedent(
             "rows": w.model.rowCount(),
             "clear_button": w.search_box.isClearButtonEnabled(),
             "focus": QApplication.focusWidget().objectName(),
+            "collector": gc.isenabled(),
         }
         w.close()
 
@@ -178,7 +179,7 @@ def test_first_frame_is_the_real_window_and_the_rest_follows(tmp_path):
     assert first["status"].startswith(f"{count:,} cards from bundled content pack")
     assert first["deferred_loaded"] == []
     assert first["qt_namespace"] is False
-    assert first["feature_hook"] is False  # workaid.ui.boot put the plain import back
+    assert first["collector"] is False  # paused by workaid.ui.boot until the window is up
     assert first["threads"] == ["MainThread"]  # the font thread is done before Qt starts
 
     ready = report["ready"]
@@ -188,41 +189,7 @@ def test_first_frame_is_the_real_window_and_the_rest_follows(tmp_path):
     assert ready["rows"] > 0
     assert ready["clear_button"] is True
     assert ready["focus"] == "SearchBox"
+    assert ready["collector"] is True  # and on again once it is
 
     log_text = logs.log_file(tmp_path).read_text(encoding="utf-8")
     assert "starting WorkAid UI" in log_text and "WorkAid UI closed" in log_text
-
-
-def test_workaid_uses_no_pyside_feature_switch():
-    """workaid.ui.boot drops PySide's ``__feature__`` import hook for a faster start;
-    that is only right while no module of ours selects a feature."""
-    root = Path(workaid.__file__).parent
-    users = [
-        p.relative_to(root)
-        for p in root.rglob("*.py")
-        if re.search(r"^\s*from\s+__feature__\s+import", p.read_text(encoding="utf-8"), re.M)
-    ]
-    assert users == []
-
-
-def test_feature_hook_is_dropped_only_when_it_is_pysides(monkeypatch):
-    import builtins
-
-    from workaid.ui import boot
-
-    def pyside_hook(*args, **kwargs):
-        return wrapped(*args, **kwargs)
-
-    wrapped = getattr(builtins, "__orig_import__", builtins.__import__)  # the import under any hook
-    monkeypatch.setattr(builtins, "__feature_import__", pyside_hook, raising=False)
-    monkeypatch.setattr(builtins, "__orig_import__", wrapped, raising=False)
-    monkeypatch.setattr(builtins, "__import__", pyside_hook)
-    assert boot.drop_feature_hook() is True
-    assert builtins.__import__ is wrapped
-
-    def profiler_hook(*args, **kwargs):  # someone else's, installed after PySide's
-        return wrapped(*args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", profiler_hook)
-    assert boot.drop_feature_hook() is False
-    assert builtins.__import__ is profiler_hook

@@ -39,3 +39,19 @@ def first_line(e: BaseException) -> str:
     that quote a cause inside a longer status line."""
     text = str(e).strip()
     return text.splitlines()[0] if text else type(e).__name__
+
+
+def is_expected(e: BaseException) -> bool:
+    """Whether a person can act on this error (our own kinds, or the OS refusing a file or
+    a share); everything else is a bug and goes to the log with its traceback."""
+    return isinstance(e, (WorkAidError, OSError))
+
+
+def for_person(e: BaseException) -> str:
+    """The sentence a rep or owner reads for a failed piece of work: ours say what to do,
+    the OS's get the advice we would give, and a bug says where its details went."""
+    if isinstance(e, WorkAidError):
+        return str(e).strip() or type(e).__name__
+    if isinstance(e, OSError):
+        return f"{e.strerror or e}. Check the folder and the disk, then try again."
+    return "WorkAid hit an unexpected problem; the details are in the log file."

@@ -63,6 +63,15 @@ def environment_problem(e: sqlite3.Error, path: Path, what: str) -> EnvironmentP
     return None
 
 
+def sqlite_utils_db(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """The sqlite-utils view of `conn` for writes and migrations: imported only when one
+    is needed, so a start that only reads never pays for sqlite-utils, and with plugins
+    off, so nothing else installed on the machine runs inside a WorkAid database."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
 def version_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 

@@ -2,18 +2,17 @@
 
 Start-up is kept short (bench/startup.py: process start to the first painted
 window). `workaid gui` first runs workaid.ui.boot.prepare (fonts set up on a thread,
-PySide6's per-import source check dropped), then imports this module. Only PySide6
-and the light core modules are imported here; markdown, nh3
-and sqlite-utils load later (the renderer is warmed up on a worker thread once the
-first results are in, sqlite-utils only when content is written). The log file is
-set up once the window is up (`StartupLog`), and the garbage collector is left off
-until then (see workaid.core.perf). What the window itself defers is described in
+the core imported before Qt), then imports this module. Only PySide6 and the light
+core modules are imported here; markdown, nh3 and sqlite-utils load later (the
+renderer is warmed up on a worker thread once the first results are in, sqlite-utils
+only when content is written). The log file is set up once the window is up
+(`StartupLog`), and the garbage collector stays off until then (see
+workaid.core.perf). What the window itself defers is described in
 workaid.ui.main_window.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from pathlib import Path
@@ -40,7 +39,7 @@ PREFERENCES_FILE = "preferences.json"
 class StartupLog(logging.Handler):
     """Keeps the workaid.* records of the first moments until the log file is set up.
 
-    logs.setup imports logging.handlers (with socket, pickle, queue …: ~7 ms), so the
+    logs.setup imports logging.handlers (with socket, pickle, queue …), so the
     file handler is set up once the window is up (`attach`), and what was logged
     before is written to it then, in order. An error makes it attach at once (from the
     event loop): a crash dialog never points at a log file that lacks the crash.
@@ -177,23 +176,20 @@ def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = No
     data_dir = Path(data_dir)
     app = boot.start(list(argv) if argv is not None else sys.argv[:1])
     own_app = boot.made_here(app)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # start-up allocates much and frees little: collect once the window is up
+    gc_was_enabled = boot.pause_collector()  # already paused by boot.prepare in `workaid gui`
     try:
         startup_log = StartupLog(data_dir)
     except OSError as e:
         from PySide6.QtWidgets import QMessageBox
 
-        if gc_was_enabled:
-            gc.enable()
+        boot.resume_collector()
         QMessageBox.critical(None, "WorkAid", f"WorkAid can't write to its data folder {data_dir}:\n{e}")
         return 74  # EX_IOERR
     try:
         return _run(app, own_app, data_dir, bundled, startup_log, gc_was_enabled)
     finally:
         startup_log.attach()
-        if gc_was_enabled:
-            gc.enable()
+        boot.resume_collector()
 
 
 def _run(
@@ -230,7 +226,7 @@ def _run(
                 from workaid.core import perf
 
                 perf.settle_after_startup()  # one full collection now, none of start-up's objects later
-                gc.enable()
+            boot.resume_collector()
 
         def settle() -> None:
             # The window is up and its first results are on screen: two short pauses, not one long.

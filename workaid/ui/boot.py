@@ -1,24 +1,21 @@
 """The first steps of `workaid gui`, in the order that gets the window up soonest.
 
-bench/startup.py measures process start to the first painted window. Two costs that a
-bare, empty window never pays are cut here, by `prepare`:
+bench/startup.py measures process start to the first painted window. `prepare` runs
+before anything imports Qt and orders the work a bare, empty window never does:
 
-1. PySide6 replaces ``__import__`` with a hook for its ``from __feature__ import``
-   switches (snake_case, true_property): from then on every module an import
-   statement names has its source file read and searched for "PySide6", once per
-   module, typing.py and logging's 2,000 lines included. For the modules the window
-   needs that is ~7 ms, and it goes on for every later import, on worker threads too.
-   WorkAid uses no ``__feature__`` switch (tests/ui/test_ui_startup.py checks), so
-   once Qt is imported `prepare` puts back the import PySide wrapped, which PySide
-   keeps in ``builtins.__orig_import__`` (its own lazy loading stays in place).
-   Without the hook a module PySide has not seen counts as using no feature, which
-   is what WorkAid's modules are.
+1. The garbage collector is paused: start-up allocates much and frees little, so a
+   collection during it is wasted. The app collects once, when the window is up
+   (workaid.core.perf), and then turns it back on.
 2. The first widget that shows text makes Qt load the font configuration: on Linux,
-   fontconfig parsing its XML files and mapping its caches, ~5 ms. `prepare` starts
-   that on a thread (through ctypes, which lets go of the GIL) while PySide6 itself is
-   imported; Qt then finds it done (FcInit runs once per process and is thread-safe).
-   Where there is no fontconfig (Windows, macOS) Qt uses the system's own font
-   service and nothing is started.
+   fontconfig parsing its XML files and mapping its caches. `prepare` starts that on a
+   thread (through ctypes, which lets go of the GIL) while PySide6 itself is imported;
+   Qt then finds it done (FcInit runs once per process and is thread-safe). Where
+   there is no fontconfig (Windows, macOS) Qt uses the system's own font service and
+   nothing is started.
+3. The window's Qt-free modules are imported before PySide6. Once PySide6 is in, its
+   import hook (for ``from __feature__ import`` switches) reads the source of every
+   module an import statement names; imported first, the core's own imports never
+   meet it. Only the order changes, so a PySide6 without the hook changes nothing here.
 
 No Qt is imported at this module's top: `prepare` must run before it.
 
@@ -29,6 +26,7 @@ and aborts the process (exit 134).
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import sys
@@ -45,41 +43,55 @@ STYLE = "Fusion"
 
 _made: QApplication | None = None  # the QApplication start() made
 _fonts: threading.Thread | None = None  # fontconfig being loaded
+_collector_was_on: bool | None = None  # the collector's state before start-up paused it
 
 
 def prepare() -> None:
-    """Before anything imports Qt: start the font set-up, import Qt, drop its import hook."""
+    """Before anything imports Qt: pause the collector, start the font set-up, import the
+    window's Qt-free modules, then Qt."""
     global _fonts
+    pause_collector()
     if sys.platform.startswith("linux") or "bsd" in sys.platform:
         _fonts = threading.Thread(target=_load_fontconfig, name="workaid-fonts", daemon=True)
         _fonts.start()
+    _import_qt_free_modules()
     import PySide6.QtWidgets  # noqa: F401
 
-    drop_feature_hook()
+
+def _import_qt_free_modules() -> None:
+    """The core modules the window needs, before PySide6 (3. above)."""
+    import workaid.core.content.library
+    import workaid.core.distribution.refill
+    import workaid.core.logs
+    import workaid.core.settings  # noqa: F401
 
 
-def drop_feature_hook() -> bool:
-    """Put back the import PySide6 wrapped with its ``__feature__`` hook; True if it did.
+def pause_collector() -> bool:
+    """Turn the garbage collector off until `resume_collector`; whether it was on before.
 
-    Only PySide's own hook is replaced: if something else has replaced ``__import__``
-    since (a debugger, a profiler), that is left alone."""
-    import builtins
+    The first call records the state, later ones (app.run after `prepare`) return it."""
+    global _collector_was_on
+    if _collector_was_on is None:
+        _collector_was_on = gc.isenabled()
+        gc.disable()
+    return _collector_was_on
 
-    hook = getattr(builtins, "__feature_import__", None)
-    wrapped = getattr(builtins, "__orig_import__", None)
-    if hook is None or wrapped is None or builtins.__import__ is not hook:
-        return False
-    builtins.__import__ = wrapped
-    return True
+
+def resume_collector() -> None:
+    """Turn the collector back on if `pause_collector` found it on."""
+    global _collector_was_on
+    if _collector_was_on:
+        gc.enable()
+    _collector_was_on = None
 
 
 def start(argv: list[str]) -> QApplication:
     """The QApplication for WorkAid's window.
 
     The style is chosen on the command line: app.setStyle() returns a QStyle, and
-    creating that Python type costs ~5 ms before the first paint. (The last ``-style``
-    wins, as setStyle would.) Returns the running QApplication if there is one
-    already (tests, an embedding program): that one is left as it is."""
+    creating that Python type is work the first paint does not need. (The last
+    ``-style`` wins, as setStyle would.) Returns the running QApplication if there is
+    one already (tests, an embedding program): that one is left as it is."""
     global _made
     from PySide6.QtWidgets import QApplication
 
@@ -168,7 +180,7 @@ def _x_server_answers(display: str, platform: str) -> bool:
 
 
 def _connects(family: str, address: str | tuple[str, int]) -> bool:
-    import _socket  # not `socket`: its Python layer takes milliseconds to import
+    import _socket  # not `socket`: its Python layer is slow to import, and only connect() is needed
 
     sock = _socket.socket(getattr(_socket, family), _socket.SOCK_STREAM)
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import logging
-import threading
 
 from PySide6.QtCore import QByteArray, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QTextDocument
@@ -24,18 +23,14 @@ from workaid.ui.models import human_date, kind_label
 
 log = logging.getLogger("workaid.ui.card")
 
-# render.to_html shares one Markdown converter; the start-up warm-up runs it on a
-# background thread, so every UI call (the card view, a filled script) goes through this lock.
-render_lock = threading.Lock()
-
 
 def card_html(markdown_text: str) -> str:
-    with render_lock:
-        return render.to_html(markdown_text)
+    return render.to_html(markdown_text)
 
 
 def warm_up() -> None:
-    """Import markdown and nh3 and build the converter, so the first card opens at once."""
+    """Import markdown, its extensions and nh3 off the GUI thread, so the first card opens
+    at once: what is left then (the GUI thread's own converter) is cheap to build."""
     card_html(
         "# w\n\n**a** *b* `c` [d](https://example.com)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- x\n\n```\ny\n```\n"
     )
@@ -99,8 +94,8 @@ def header_html(card: StoredCard) -> str:
     if card.owner:
         meta.append(f"Owner: {esc(card.owner)}")
     stale = card.is_stale()
-    if card.review_by:
-        when = esc(human_date(card.review_by))
+    when = esc(human_date(card.review_by)) if card.review_by else ""
+    if when:
         meta.append(f'<span class="stale"><b>Review by {when}</b></span>' if stale else f"Review by {when}")
     parts.append('<p class="meta">' + " &nbsp;|&nbsp; ".join(meta) + "</p>")
     if stale:
@@ -108,7 +103,7 @@ def header_html(card: StoredCard) -> str:
         parts.append(
             '<table width="100%" cellspacing="0" cellpadding="9" style="border: none; margin-top: 8px; margin-bottom: 4px;">'
             '<tr><td bgcolor="#fdecea" style="border: 1px solid #f0a8a1; border-left: 4px solid #c62828;">'
-            f'<span class="stale">\u26a0 <b>Stale:</b> review date {esc(human_date(card.review_by))} has passed — '
+            f'<span class="stale">\u26a0 <b>Stale:</b> review date {when} has passed — '
             f"check with {who} before relying on it.</span></td></tr></table>"
         )
     if card.summary:
@@ -194,13 +189,13 @@ class CardView(QTextBrowser):
         self.verticalScrollBar().setValue(position)
 
     def setSource(
-        self, url: QUrl, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource
+        self, url: QUrl | str, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource
     ) -> None:
         # Navigation by URL is never wanted: content only ever comes in through show_card.
-        log.warning("card view refused to navigate to %s", url.toString())
+        log.warning("card view refused to navigate to %s", url.toString() if isinstance(url, QUrl) else url)
 
     # -- safety ---------------------------------------------------------------------
-    def loadResource(self, type: int, name: QUrl):
+    def loadResource(self, type: int, name: QUrl | str) -> QByteArray:
         # Not None: a null answer makes QTextDocument fall back to reading local files
         # and decoding data: URLs itself. An empty, non-null answer ends the lookup.
         url = name.toString() if isinstance(name, QUrl) else str(name)

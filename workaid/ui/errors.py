@@ -6,9 +6,9 @@ traceback, and a crash dialog says so and where the log is. The hook may be call
 on any thread; the dialog is always shown on the GUI thread.
 
 The reporter is installed before the main window is first painted, so it stays light
-until something actually goes wrong: the queued connection (which needs the ~20 ms
-`Qt` enum namespace) is made on the first report, QMessageBox is imported when a
-dialog is shown.
+until something actually goes wrong: the queued connection (which needs the `Qt` enum
+namespace, see workaid.ui.lazy) is made on the first report, QMessageBox is imported
+when a dialog is shown.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,6 +28,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from workaid.core.errors import EnvironmentProblem
 
 log = logging.getLogger("workaid.ui.errors")
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
+ThreadHook = Callable[[threading.ExceptHookArgs], Any]
 
 
 class ErrorReporter(QObject):
@@ -36,8 +40,8 @@ class ErrorReporter(QObject):
         super().__init__(parent)
         self.log_path = log_path
         self.window: QWidget | None = None
-        self._previous_hook = None
-        self._previous_thread_hook = None
+        self._previous_hook: ExceptHook | None = None
+        self._previous_thread_hook: ThreadHook | None = None
         self._showing = False
         self.bugs = 0
         self._connect_lock = threading.Lock()
@@ -54,13 +58,16 @@ class ErrorReporter(QObject):
     def uninstall(self) -> None:
         if self._previous_hook is not None:
             sys.excepthook = self._previous_hook
-            threading.excepthook = self._previous_thread_hook
             self._previous_hook = None
+        if self._previous_thread_hook is not None:
+            threading.excepthook = self._previous_thread_hook
+            self._previous_thread_hook = None
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
-        self.excepthook(args.exc_type, args.exc_value, args.exc_traceback)
+        exc = args.exc_value if args.exc_value is not None else args.exc_type()
+        self.excepthook(args.exc_type, exc, args.exc_traceback)
 
     def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -86,7 +93,7 @@ class ErrorReporter(QObject):
                 self._connected = True
 
     @Slot(object, object, object)
-    def _on_raised(self, exc_type, exc, tb) -> None:
+    def _on_raised(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         window = self.window
         if isinstance(exc, EnvironmentProblem):
             if window is not None and hasattr(window, "report_problem"):

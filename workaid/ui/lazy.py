@@ -1,4 +1,4 @@
-"""`Qt` on first use: the enum namespace costs ~20 ms to create, and the first frame needs none of it.
+"""`Qt` on first use: the enum namespace is slow to create, and the first frame needs none of it.
 
 PySide6 builds a type when it is first looked up, and ``PySide6.QtCore.Qt`` is
 big: looking it up (``from PySide6.QtCore import Qt`` included) creates every one of

@@ -1,35 +1,19 @@
 """The main window: a search box that owns the keyboard, results, and the open card.
 
-Start-up (bench/startup.py measures process start to the first painted frame):
-
-1. Before the first paint (`_build`, `start`): the window as the rep will use it —
-   the search box with the keyboard, the kind filter, the results list, the card
-   pane, the status bar with the content status — and nothing else: no result
-   delegate, no QTextBrowser, no shortcuts, no search thread, and no `Qt` enum
-   namespace (creating it costs ~20 ms; see workaid.ui.lazy). No worker thread runs
-   either, as one holding the GIL would hold up the painting; except that an empty
-   library starts loading the bundled pack at once.
-2. Right after the first paint (`_finish_startup`): the first search is sent to the
-   search thread, and the delegate and the list's settings are put in.
-3. Once the first results are painted (`_build_rest`): the card view (and the
-   renderer's module) takes the place of its empty pane, then the clear button,
-   shortcuts and tab order; a moment later the escalation desk (`_build_desk`:
-   workaid.ui.desk, whose panels are built when a card first needs them).
-4. Then (`_start_background`): the bundled-content check and the renderer warm-up on
-   worker threads; `ready` is emitted.
-
-Each later step also runs after a short while if what it waits for does not come
-(a window that is never shown, a search that fails).
+What is built when is workaid.ui.startup's job (the first frame holds only what the rep
+uses: no result delegate, no QTextBrowser, no shortcuts, no search thread, and no `Qt`
+enum namespace, see workaid.ui.lazy); the size, place and split are workaid.ui.layout's;
+the shared-folder status is workaid.ui.sync_status's. The window holds the search,
+opening cards, and the calm problem line in its status bar.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QMainWindow,
     QPushButton,
@@ -48,85 +31,33 @@ from PySide6.QtWidgets import (
 
 from workaid.core.content.library import Library
 from workaid.core.distribution.refill import open_library
-from workaid.core.errors import ContentError, EnvironmentProblem
+from workaid.core.errors import ContentError, EnvironmentProblem, for_person
 from workaid.core.settings import Settings
-from workaid.ui.layout import NARROW_WIDTH
+from workaid.ui.layout import WindowLayout
 from workaid.ui.lazy import LazyQt
 from workaid.ui.models import KIND_LABELS, ResultsModel
+from workaid.ui.search_box import FOCUS_KEYS, SearchBox
+from workaid.ui.startup import StartupSequence
 from workaid.ui.tasks import Tasks
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 
     from workaid.core.content.library import Status
     from workaid.core.content.search import Response
+    from workaid.core.content.store import ImportReport
     from workaid.ui.card_view import CardView
     from workaid.ui.desk.desk import Desk
     from workaid.ui.search_worker import SearchController
+    from workaid.ui.sync_poller import SyncPoller
+    from workaid.ui.sync_status import SyncStatus
 else:
     Qt = LazyQt(globals())
 
 log = logging.getLogger("workaid.ui")
 
-KINDS = (("", "All kinds"),) + tuple(KIND_LABELS.items())
-FOCUS_KEYS = ("Ctrl+K", "Ctrl+L", "F3")
-# If no paint comes (a window built but never shown), finish starting up anyway.
-FINISH_FALLBACK_MS = 400
-# The card view and the keys wait for the first results to be painted, the background
-# work (bundled-content check, renderer warm-up) too; but never longer than this.
-REST_FALLBACK_MS = 150
-BACKGROUND_FALLBACK_MS = 1000
-
-
-@functools.cache
-def _nav_keys() -> tuple:
-    return (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
-
-
-def _matches_focus_key(event: QKeyEvent) -> bool:
-    from PySide6.QtGui import QKeySequence
-
-    pressed = QKeySequence(event.keyCombination())
-    return any(pressed.matches(QKeySequence(k)) == QKeySequence.SequenceMatch.ExactMatch for k in FOCUS_KEYS)
-
-
-def _b64(data: QByteArray) -> str:
-    return bytes(data.toBase64().data()).decode("ascii")
-
-
-def _unb64(text: str) -> QByteArray:
-    return QByteArray.fromBase64(text.encode("ascii"))
-
-
-class SearchBox(QLineEdit):
-    """The query field. Arrow and page keys move through the results instead of the text."""
-
-    navigate = Signal(int)  # a Qt.Key
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("SearchBox")
-        self.setPlaceholderText("Search cards — Ctrl+K")
-        # The clear button (only shown once there is text) is added after the first paint.
-        self.setAccessibleName("Search cards")
-        self.setAccessibleDescription("Type to search. Up and Down choose a result, Enter opens it, Escape clears.")
-        self.setMaxLength(256)
-
-    def event(self, e: QEvent) -> bool:
-        # Ctrl+K is "delete to end of line" in a Unix line edit; here it belongs to the window.
-        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _matches_focus_key(e):
-            e.ignore()
-            return True
-        return super().event(e)
-
-    def keyPressEvent(self, e: QKeyEvent) -> None:
-        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if e.key() in _nav_keys() and mods == Qt.KeyboardModifier.NoModifier:
-            self.navigate.emit(e.key())
-            e.accept()
-            return
-        super().keyPressEvent(e)
+KINDS = (("", "All kinds"), *KIND_LABELS.items())
 
 
 class MainWindow(QMainWindow):
@@ -141,31 +72,23 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("WorkAid")
         self.setObjectName("MainWindow")
         self.setMinimumSize(360, 420)
-        self._painted = False
-        self._finished = False  # _finish_startup has run
-        self._rest_built = False
-        self._background_started = False
         self._bundled_started = False
         self._shut = False
         self._loading = False
-        self._retry: Callable[[], None] | None = None
-        # Splitter layout per orientation, keyed by "narrow" (vertical: the card under the results).
-        self._narrow = False  # the splitter is created horizontal
-        self._split_states: dict[bool, QByteArray | None] = {
-            False: _unb64(settings.get("window.splitter")) or None,
-            True: _unb64(settings.get("window.splitter_narrow")) or None,
-        }
-        self._sized: set[bool] = set()
+        self._retry: Callable[[], object] | None = None
         self._card_view: CardView | None = None
         self._card_message: str | None = None  # the empty card view's message, until it exists
         self._compact = False
         self._search: SearchController | None = None
-        self._results_viewport: QWidget | None = None  # watched for the first results' paint
-        self.desk: Desk | None = None  # the escalation desk (workaid.ui.desk), built by _build_desk
+        self.desk: Desk | None = None  # the escalation desk (workaid.ui.desk), built by build_desk
+        self.sync: SyncPoller | None = None
+        self.sync_label: SyncStatus | None = None
         self.tasks = Tasks(self)
+        self.startup = StartupSequence(self, self)
 
         self._build()
         self._connect()
+        self.layout_store = WindowLayout(self, self.splitter, settings, self._set_compact)
 
         app = QApplication.instance()
         if app is not None:
@@ -199,6 +122,7 @@ class MainWindow(QMainWindow):
         self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         bar_layout.addWidget(self.search_box, 1)
         bar_layout.addWidget(self.kind_filter, 0)
+        self._search_bar_layout = bar_layout
         outer.addWidget(bar)
 
         notice_row = QFrame(central)
@@ -264,8 +188,8 @@ class MainWindow(QMainWindow):
         self.problem_label.setObjectName("Problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.hide()
-        # Its text is set when it is first needed: Qt's first push-button text costs
-        # 1.5-3 ms here (measured), too much before the first paint for a hidden button.
+        # Its text is set when it is first needed: Qt's first push-button text is slow
+        # (bench/startup.py shows it), too much before the first paint for a hidden button.
         self.retry_button = QPushButton(status)
         self.retry_button.setObjectName("RetryButton")
         self.retry_button.setAccessibleName("Retry")
@@ -277,8 +201,10 @@ class MainWindow(QMainWindow):
 
         self.search_box.setFocus()  # Qt.FocusReason.OtherFocusReason, the default
 
-    def _build_results(self) -> None:
-        """After the first paint, first: what showing the results needs."""
+    # -- start-up steps, in the order workaid.ui.startup runs them ----------------------
+    def first_search(self) -> None:
+        """Right after the first paint: the first search, and what showing its results needs."""
+        self._run_search()  # the search thread works while the delegate is built
         from PySide6.QtWidgets import QAbstractItemView
 
         from workaid.ui.delegate import ResultDelegate
@@ -293,14 +219,10 @@ class MainWindow(QMainWindow):
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Clicking a result must not take the keyboard away from the search box.
         self.results.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self._sync_orientation()
+        self.layout_store.sync_orientation()
 
-    @Slot()
-    def _build_rest(self) -> None:
+    def build_rest(self) -> None:
         """After the first results: the card view and the keyboard handling."""
-        if self._rest_built or self._shut:
-            return
-        self._rest_built = True
         self.kind_filter.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.retry_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._label_retry()
@@ -312,16 +234,25 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.kind_filter, self.results)
         self.setTabOrder(self.results, view)
         self._connect_keys()
-        QTimer.singleShot(0, self, self._build_desk)
 
-    @Slot()
-    def _build_desk(self) -> None:
+    def build_desk(self) -> None:
         """Right after the card view: the escalation desk (call timer, panels over the card, its keys)."""
-        if self.desk is not None or self._shut:
-            return
         from workaid.ui.desk import install
 
         self.desk = install(self)
+
+    def start_background(self) -> None:
+        """Once the first results are painted: check the bundled content, warm up the
+        renderer, poll the shared folder."""
+        if not self._bundled_started:
+            self.load_bundled_if_needed()
+        self.warm_up_later()
+        self._start_sync()
+        self.ready.emit()
+
+    def add_to_search_bar(self, widget: QWidget) -> None:
+        """Room for the desk's call bar: after the kind filter, at its natural width."""
+        self._search_bar_layout.addWidget(widget, 0)
 
     @property
     def card_view(self) -> CardView:
@@ -344,7 +275,7 @@ class MainWindow(QMainWindow):
         self._card_view = view
         pane, self._card_pane = self._card_pane, None
         index = self.splitter.indexOf(pane) if pane is not None else -1
-        if index >= 0:
+        if pane is not None and index >= 0:
             self.splitter.replaceWidget(index, view)  # same place, same size
             pane.deleteLater()
         else:
@@ -403,43 +334,17 @@ class MainWindow(QMainWindow):
 
     # -- start-up -------------------------------------------------------------------
     def start(self) -> None:
-        """Show the content status; the rest follows the first paint (see the module docstring).
+        """Show the content status; the rest follows the first paint (workaid.ui.startup).
 
         An empty library starts loading the bundled pack at once."""
         status = self.refresh_status()
         if status is None or status.count == 0:
             self.load_bundled_if_needed()
-        QTimer.singleShot(FINISH_FALLBACK_MS, self, self._finish_startup)
+        self.startup.begin()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            QTimer.singleShot(0, self, self._finish_startup)
-
-    @Slot()
-    def _finish_startup(self) -> None:
-        """Right after the first paint: the first search, and what showing its results needs."""
-        if self._finished or self._shut:
-            return
-        self._finished = True
-        self._run_search()  # the search thread works while the delegate is built
-        self._build_results()
-        # The rest once the first results are on screen (see eventFilter), or after a while.
-        QTimer.singleShot(REST_FALLBACK_MS, self, self._build_rest)
-        QTimer.singleShot(BACKGROUND_FALLBACK_MS, self, self._start_background)
-
-    @Slot()
-    def _start_background(self) -> None:
-        """Once the first results are painted: check the bundled content, warm up the renderer."""
-        if self._background_started or self._shut:
-            return
-        self._background_started = True
-        if not self._bundled_started:
-            self.load_bundled_if_needed()
-        self.warm_up_later()
-        self._start_sync()
-        self.ready.emit()
+        self.startup.paint_seen()
 
     def load_bundled_if_needed(self) -> None:
         if self._loading:
@@ -455,7 +360,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Loading the bundled content pack…")
             self._show_card_empty("Loading the cards…")
 
-        def job():
+        def job() -> ImportReport | None:
             # Its own Library (own connection): the GUI thread's connection is never shared.
             lib = open_library(data_dir, bundled)
             try:
@@ -466,7 +371,7 @@ class MainWindow(QMainWindow):
         self.tasks.run(job, self._on_bundled_loaded, self._on_bundled_failed)
 
     @Slot(str)
-    def _on_content_damaged(self, message: str) -> None:
+    def _on_content_damaged(self, _message: str) -> None:  # the status line says it below
         """Damage the search thread met after start-up (a large database is checked whole
         only at open when that is cheap): set the file aside and rebuild it off the GUI
         thread, exactly as a start on a damaged file would, then read the fresh one."""
@@ -476,7 +381,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText("The content database is damaged; rebuilding the cards…")
         data_dir, bundled = self.library.data_dir, self.library.bundled
 
-        def job():
+        def job() -> ImportReport | None:
             from workaid.core.content.store import DamagedDatabase
 
             lib = open_library(data_dir, bundled)
@@ -489,7 +394,7 @@ class MainWindow(QMainWindow):
             finally:
                 lib.close()
 
-        def done(report) -> None:
+        def done(report: ImportReport | None) -> None:
             self.library.store.reopen()
             self._on_bundled_loaded(report)
 
@@ -499,7 +404,7 @@ class MainWindow(QMainWindow):
 
         self.tasks.run(job, done, failed)
 
-    def _on_bundled_loaded(self, report) -> None:
+    def _on_bundled_loaded(self, report: ImportReport | None) -> None:
         self._loading = False
         if report is not None:
             log.info("bundled content loaded: %s", report)
@@ -519,11 +424,9 @@ class MainWindow(QMainWindow):
             self.report_problem(
                 "The bundled content pack has errors; the last good cards are kept (details in the log)."
             )
-        elif isinstance(exc, OSError):
-            log.warning("loading the bundled content failed: %s", exc)
-            self.report_problem(f"Could not load the bundled cards: {exc.strerror or exc}", retry=self.retry)
-        else:
-            raise exc
+        else:  # the OS refusing a file, or a bug (already with the crash reporter: workaid.ui.tasks)
+            log.warning("loading the bundled content failed: %r", exc)
+            self.report_problem(f"Could not load the bundled cards: {for_person(exc)}", retry=self.retry)
 
     def warm_up_later(self) -> None:
         """Import the renderer on a worker so the first card opens at once."""
@@ -554,20 +457,15 @@ class MainWindow(QMainWindow):
             self.results.setCurrentIndex(self.model.index(0, 0))
             self.results.scrollToTop()
         self._show_notice(response)
-        if not self._background_started and self._results_viewport is None:
-            # Background work starts once these results are on screen (see eventFilter).
-            self._results_viewport = self.results.viewport()
-            self._results_viewport.installEventFilter(self)
+        self.startup.results_arrived(self.results.viewport())
 
     @Slot(str)
     def _on_search_problem(self, message: str) -> None:
         self.report_problem(message, retry=self.retry)
-        if not self._background_started:
-            QTimer.singleShot(0, self, self._build_rest)
-            QTimer.singleShot(0, self, self._start_background)
+        self.startup.results_failed()
 
     def _show_notice(self, response: Response) -> None:
-        import html  # not before the first paint: ~2 ms to import
+        import html  # not before the first paint: nothing there needs it
 
         q = html.escape(" ".join(response.query.split()))
         n = len(response.results)
@@ -640,13 +538,6 @@ class MainWindow(QMainWindow):
         self.results.scrollTo(index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._results_viewport and event.type() == QEvent.Type.Paint:
-            # The first results are on screen: now the card view, then the background work.
-            watched.removeEventFilter(self)
-            self._results_viewport = None
-            QTimer.singleShot(0, self, self._build_rest)
-            QTimer.singleShot(0, self, self._start_background)
-            return False
         if event.type() == QEvent.Type.KeyPress and watched in (self.results, self._card_view):
             e: QKeyEvent = event  # type: ignore[assignment]
             mods = e.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
@@ -668,11 +559,11 @@ class MainWindow(QMainWindow):
             self.results.setCurrentIndex(index)
         self.open_card(index.data(ResultsModel.IdRole), keep_focus=True)
 
-    def _on_result_clicked(self, index) -> None:
+    def _on_result_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_card(index.data(ResultsModel.IdRole), keep_focus=True)
 
-    def _on_result_activated(self, index) -> None:
+    def _on_result_activated(self, index: QModelIndex) -> None:
         # Enter on the list itself (reached with Tab); clicks are handled by _on_result_clicked.
         if index.isValid() and self.results.hasFocus():
             self.open_card(index.data(ResultsModel.IdRole), keep_focus=False)
@@ -699,41 +590,23 @@ class MainWindow(QMainWindow):
 
     # -- shared-folder sync -------------------------------------------------------------
     def _start_sync(self) -> None:
-        """Poll the configured shared folder in the background (nothing if none is set)."""
+        """Poll the configured shared folder in the background (nothing shows if none is set)."""
         from workaid.ui.sync_poller import SyncPoller
+        from workaid.ui.sync_status import SyncStatus
 
-        self.sync_label = QLabel(self.statusBar())
-        self.sync_label.setObjectName("SyncStatus")
-        self.sync_label.setAccessibleName("Shared content status")
-        self.sync_label.hide()
-        self.statusBar().addPermanentWidget(self.sync_label, 0)
         self.sync = SyncPoller(self.tasks, self.library.data_dir, self.library.bundled, self)
+        self.sync_label = SyncStatus(self.library, self.sync, self.statusBar())
+        self.statusBar().addPermanentWidget(self.sync_label, 0)
         self.sync.applied.connect(self._on_sync_applied)
-        self.sync.checked.connect(self._refresh_sync_status)
         self.sync.start()
 
-    def _on_sync_applied(self, result) -> None:
+    @Slot(object)
+    def _on_sync_applied(self, _result: object) -> None:
         self.library.searcher.invalidate()
         self.search.resubmit()
         self.refresh_status()
         if self._card_view is not None and self._card_view.card is not None:
             self.open_card(self._card_view.card.id, keep_focus=True)
-
-    def _refresh_sync_status(self) -> None:
-        """Serial, publisher and last check, or exactly why the last check failed."""
-        from workaid.core.distribution.sync import sync_status
-
-        if not self.sync.configured:
-            self.sync_label.hide()
-            return
-        status = sync_status(self.library)
-        text = status.describe()
-        self.sync_label.setText(text if len(text) <= 90 else text[:87] + "…")
-        self.sync_label.setToolTip(text)
-        self.sync_label.setProperty("problem", bool(status.last_error))
-        self.sync_label.style().unpolish(self.sync_label)
-        self.sync_label.style().polish(self.sync_label)
-        self.sync_label.show()
 
     # -- status and problems ------------------------------------------------------------
     def refresh_status(self) -> Status | None:
@@ -746,7 +619,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(status.describe())
         return status
 
-    def report_problem(self, message: str, retry: Callable[[], None] | None = None) -> None:
+    def report_problem(self, message: str, retry: Callable[[], object] | None = None) -> None:
         """A calm message in the status bar, with Retry when retrying can help."""
         log.warning("shown to the user: %s", message)
         self.problem_label.setText(message)
@@ -787,72 +660,19 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------------
     def restore_layout(self) -> None:
-        geometry = self.settings.get("window.geometry")
-        if not (geometry and self.restoreGeometry(_unb64(geometry))):
-            self.resize(1280, 800)
-        state = self.settings.get("window.state")
-        if state:
-            self.restoreState(_unb64(state))
-        self._apply_orientation(self.width())
+        self.layout_store.restore()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._apply_orientation(event.size().width())
-
-    def _apply_orientation(self, width: int) -> None:
-        # A wide window before the first paint needs no Qt enum: the splitter starts horizontal.
-        narrow = width < NARROW_WIDTH
-        if narrow == self._narrow and narrow in self._sized:
-            return
-        if narrow != self._narrow:
-            if self._narrow in self._sized:
-                self._split_states[self._narrow] = self.splitter.saveState()
-            self._narrow = narrow
-            self.splitter.setOrientation(self._orientation())
-        self._set_compact(narrow)
-        self._sized.add(narrow)
-        saved = self._split_states.get(narrow)
-        if saved is not None and not saved.isEmpty() and self.splitter.restoreState(saved):
-            # The saved state carries its own orientation; it is set back at once, or
-            # (before the first paint) by _finish_startup: saved states are stored per
-            # orientation, so only a hand-edited preferences file gets this far.
-            if self._finished:
-                self._sync_orientation()
-            return
-        QTimer.singleShot(0, self, self._default_split)
-
-    def _orientation(self) -> Qt.Orientation:
-        return Qt.Orientation.Vertical if self._narrow else Qt.Orientation.Horizontal
-
-    def _sync_orientation(self) -> None:
-        if self.splitter.orientation() != self._orientation():
-            self.splitter.setOrientation(self._orientation())
+        self.layout_store.follow(event.size().width())
 
     def _set_compact(self, compact: bool) -> None:
         self._compact = compact
         if self._card_view is not None:
             self._card_view.set_compact(compact)
 
-    @Slot()
-    def _default_split(self) -> None:
-        if not self._narrow:
-            total = max(self.splitter.width(), 2)
-            first = int(total * 0.4)
-        else:
-            total = max(self.splitter.height(), 2)
-            first = int(total * 0.42)
-        self.splitter.setSizes([first, total - first])
-
     def save_layout(self) -> None:
-        self.settings.set("window.geometry", _b64(self.saveGeometry()))
-        self.settings.set("window.state", _b64(self.saveState()))
-        self._split_states[self._narrow] = self.splitter.saveState()
-        h = self._split_states.get(False)
-        v = self._split_states.get(True)
-        if h is not None and not h.isEmpty():
-            self.settings.set("window.splitter", _b64(h))
-        if v is not None and not v.isEmpty():
-            self.settings.set("window.splitter_narrow", _b64(v))
+        self.layout_store.save()
         self.settings.set("search.kind", self.current_kind())
         try:
             self.settings.save()
@@ -872,7 +692,8 @@ class MainWindow(QMainWindow):
         if self._shut:
             return
         self._shut = True
-        if getattr(self, "sync", None) is not None:
+        self.startup.stop()
+        if self.sync is not None:
             self.sync.stop()
         if self._search is not None:
             self._search.shutdown()

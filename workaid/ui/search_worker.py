@@ -8,7 +8,11 @@ newest query at once. Every reply carries the sequence number of its request; th
 controller drops replies that are not for the newest request.
 
 The worker owns its own sqlite3 connection and Searcher: the GUI thread's
-connection is never used from the worker, and vice versa.
+connection is never used from the worker, and vice versa. This is the one piece of
+background work that is not a workaid.ui.tasks job: a pool task could neither keep
+its connection on one thread nor be interrupted by the next keystroke. Its failures
+still take the one route: a message for a person comes back by signal, damage goes
+to the window's rebuild, and a bug reaches the crash reporter (sys.excepthook).
 """
 
 from __future__ import annotations

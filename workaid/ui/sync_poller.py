@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workaid.core.distribution.config import POLL_DEFAULT
-from workaid.core.errors import WorkAidError
+from workaid.core.errors import for_person
+from workaid.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from workaid.core.distribution.sync import SyncResult
 
 log = logging.getLogger("workaid.ui.sync")
 
 NOT_CONFIGURED = "not-configured"
 
 
-def _poll(data_dir: Path, bundled: Path | None):
+def _poll(data_dir: Path, bundled: Path | None) -> tuple[int, SyncResult | str]:
     """One poll, on a worker thread: (poll_seconds, SyncResult | NOT_CONFIGURED)."""
     from workaid.core.content.library import Library
     from workaid.core.distribution.config import load_config
@@ -44,7 +49,7 @@ class SyncPoller(QObject):
     checked = Signal()  # after every poll that reached a verdict (ok, failed or not configured)
     failed = Signal(str)  # why the last poll failed; the last good content stays
 
-    def __init__(self, tasks, data_dir: Path, bundled: Path | None, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: Tasks, data_dir: Path, bundled: Path | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.data_dir = data_dir
@@ -69,21 +74,21 @@ class SyncPoller(QObject):
         data_dir, bundled = self.data_dir, self.bundled
         self.tasks.run(lambda: _poll(data_dir, bundled), self._on_done, self._on_error)
 
-    def _on_done(self, outcome) -> None:
+    def _on_done(self, outcome: tuple[int, SyncResult | str]) -> None:
         self.busy = False
         poll_seconds, result = outcome
         if self._timer.interval() != poll_seconds * 1000:
             self._timer.setInterval(poll_seconds * 1000)
-        self.configured = result != NOT_CONFIGURED
-        if self.configured and result.changed:
+        self.configured = not isinstance(result, str)
+        if not isinstance(result, str) and result.changed:
             log.info("%s", result.describe())
             self.applied.emit(result)
         self.checked.emit()
 
     def _on_error(self, exc: BaseException) -> None:
+        # A bug has already gone to the crash reporter (workaid.ui.tasks); either way the
+        # status line says the last poll failed and the next tick tries again.
         self.busy = False
-        if not isinstance(exc, WorkAidError):
-            raise exc  # a bug: the crash reporter logs it with its traceback
         self.configured = True
-        self.failed.emit(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        self.failed.emit(for_person(exc).splitlines()[0])
         self.checked.emit()

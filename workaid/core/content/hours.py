@@ -5,7 +5,7 @@ A callback promised for a time the owning team is closed is a broken promise
 made on the company's behalf (and the usual way a level-2 case becomes a level-4
 complaint), so the hand-off checks the promised time against the team's hours.
 
-Hours are wall-clock times in the team's IANA time zone, in the format cards.py
+Hours are wall-clock times in the team's IANA time zone, in the format kinds.py
 validates: ``Mon-Fri 08:00-18:00`` or ``Mon-Fri 08:00-20:00, Sat 09:00-17:00``;
 several day groups may share one time range (``Mon Wed Fri 09:00-12:00``), ranges
 may wrap the week (``Fri-Mon``), and a range ending before it starts runs past
@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from workaid.core.errors import WorkAidError
 
@@ -26,7 +27,9 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DAY_SECONDS = 24 * 3600
 
-_SEGMENT = re.compile(r"^(?P<days>[A-Za-z]{3}(?:-[A-Za-z]{3})?(?: [A-Za-z]{3}(?:-[A-Za-z]{3})?)*) (?P<start>\d{1,2}:\d{2})-(?P<end>\d{1,2}:\d{2})$")
+_SEGMENT = re.compile(
+    r"^(?P<days>[A-Za-z]{3}(?:-[A-Za-z]{3})?(?: [A-Za-z]{3}(?:-[A-Za-z]{3})?)*) (?P<start>\d{1,2}:\d{2})-(?P<end>\d{1,2}:\d{2})$"
+)
 
 
 class HoursError(WorkAidError, ValueError):
@@ -69,9 +72,13 @@ def parse_hours(text: Any) -> Hours:
             raise HoursError(f"Cannot read {where}: write days then times, like 'Mon-Fri 08:00-18:00'.")
         start, end = _clock(m["start"], part, clean), _clock(m["end"], part, clean)
         if start >= _DAY_SECONDS:
-            raise HoursError(f"'{m['start']}' in the hours '{clean}' is not a time of day; opening times run 00:00-23:59.")
+            raise HoursError(
+                f"'{m['start']}' in the hours '{clean}' is not a time of day; opening times run 00:00-23:59."
+            )
         if start == end:
-            raise HoursError(f"'{part}' in the hours '{clean}' opens and closes at the same time; for all day write 00:00-24:00.")
+            raise HoursError(
+                f"'{part}' in the hours '{clean}' opens and closes at the same time; for all day write 00:00-24:00."
+            )
         if end < start:
             end += _DAY_SECONDS  # past midnight
         for day in _days(m["days"], part, clean):
@@ -93,7 +100,9 @@ def _days(spec: str, part: str, whole: str) -> list[int]:
         idx = []
         for name in ends:
             if name.lower() not in DAYS:
-                raise HoursError(f"'{name}' in the hours '{whole}' is not a day; use Mon, Tue, Wed, Thu, Fri, Sat or Sun.")
+                raise HoursError(
+                    f"'{name}' in the hours '{whole}' is not a day; use Mon, Tue, Wed, Thu, Fri, Sat or Sun."
+                )
             idx.append(DAYS.index(name.lower()))
         first, last = idx[0], idx[-1]
         span = (last - first) % 7
@@ -110,14 +119,18 @@ def zone(tz: Any) -> dt.tzinfo:
     try:
         return zoneinfo.ZoneInfo(tz.strip())
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise HoursError(f"'{tz.strip()[:60]}' is not a known time zone; use an IANA name such as Europe/London.") from None
+        raise HoursError(
+            f"'{tz.strip()[:60]}' is not a known time zone; use an IANA name such as Europe/London."
+        ) from None
 
 
 def _aware(when: Any, what: str = "The time") -> dt.datetime:
     if not isinstance(when, dt.datetime):
         raise HoursError(f"{what} must be a date and time, not {type(when).__name__}.")
     if when.tzinfo is None or when.utcoffset() is None:
-        raise HoursError(f"{what} {when:%Y-%m-%d %H:%M} has no time zone, so it cannot be compared with a team's hours.")
+        raise HoursError(
+            f"{what} {when:%Y-%m-%d %H:%M} has no time zone, so it cannot be compared with a team's hours."
+        )
     return when
 
 
@@ -146,13 +159,13 @@ def next_open(hours: str | Hours, tz: str | dt.tzinfo, when: dt.datetime) -> dt.
         return when.astimezone(z)
     local = when.astimezone(z)
     best: dt.datetime | None = None
-    for offset in range(0, 9):
+    for offset in range(9):
         date = local.date() + dt.timedelta(days=offset)
         for iv in h.intervals:
             if iv.day != date.weekday():
                 continue
             start = dt.datetime.combine(date, dt.time(iv.start // 3600, iv.start % 3600 // 60), tzinfo=z)
-            start = start.astimezone(dt.timezone.utc).astimezone(z)  # a start inside a DST gap moves to real time
+            start = start.astimezone(dt.UTC).astimezone(z)  # a start inside a DST gap moves to real time
             # A range that lies wholly inside a DST gap never happens that day.
             if start > when and (best is None or start < best) and is_open(h, z, start):
                 best = start
@@ -265,12 +278,14 @@ def parse_when(text: Any, now: dt.datetime | None = None, future: bool = True) -
         except ValueError:
             raise WhenError(f"'{day_word}' is not a date in the calendar; type it like 2026-11-24.") from None
     else:
-        raise WhenError(f"Cannot read '{day_word}' as a day: use today, tomorrow, a weekday (mon) or a date (2026-11-24); {_EXAMPLES}.")
+        raise WhenError(
+            f"Cannot read '{day_word}' as a day: use today, tomorrow, a weekday (mon) or a date (2026-11-24); {_EXAMPLES}."
+        )
     naive = dt.datetime.combine(date, dt.time(hour, minute))
     if system_local:
         result = naive.astimezone()
     else:
-        result = naive.replace(tzinfo=now.tzinfo).astimezone(dt.timezone.utc).astimezone(now.tzinfo)
+        result = naive.replace(tzinfo=now.tzinfo).astimezone(dt.UTC).astimezone(now.tzinfo)
     if future and result < now.replace(second=0, microsecond=0):
         hint = f"; for tomorrow type 'tomorrow {hour:02d}:{minute:02d}'" if date == today else ""
         raise WhenError(f"{result:%H:%M} on {result:%a %d %b %Y} has already passed (it is {now:%H:%M} now){hint}.")

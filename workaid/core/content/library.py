@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from workaid.core import paths
 from workaid.core.content.store import (
@@ -31,11 +32,17 @@ BUNDLED = "bundled"
 DAMAGE_NOTICE = dt.timedelta(days=1)
 
 
-class Status(NamedTuple):
-    source: str
-    count: int
-    loaded_at: str
-    note: str = ""  # what happened to the content database, when the rep should know
+class Status:
+    """Where the cards came from, for the status bar. A plain class: the window reads it
+    before its first paint, which the dataclasses module would only slow down."""
+
+    __slots__ = ("count", "loaded_at", "note", "source")
+
+    def __init__(self, source: str, count: int, loaded_at: str, note: str = "") -> None:
+        self.source = source
+        self.count = count
+        self.loaded_at = loaded_at
+        self.note = note  # what happened to the content database, when the rep should know
 
     def describe(self) -> str:
         if not self.loaded_at:
@@ -74,9 +81,10 @@ def damage_note(meta: dict[str, str], now: dt.datetime | None = None) -> str:
 
 def folder_fingerprint(folder: Path) -> str:
     """A hash of every card file's name and bytes: changes exactly when content does."""
-    import hashlib  # lazy: ~2.5 ms (OpenSSL), needed only when content is checked or imported
+    import hashlib  # lazy: it loads OpenSSL, needed only when content is checked or imported
 
-    from workaid.core.content.cards import MAX_CARD_BYTES, iter_card_files
+    from workaid.core.content.cards import MAX_CARD_BYTES
+    from workaid.core.content.folder import iter_card_files
 
     h = hashlib.sha256()
     for path in iter_card_files(folder):
@@ -118,7 +126,7 @@ class Library:
             if self._searcher is None or self._searcher.conn is not self.store.conn:
                 from workaid.core.content.search import Searcher
 
-                self._searcher = Searcher(self.store.conn)
+                self._searcher = Searcher(self.store.live)
             return self._searcher
 
     def close(self) -> None:
@@ -175,10 +183,8 @@ class Library:
 
     def import_folder(self, folder: Path | str, source_label: str | None = None) -> ImportReport:
         """Validate every card first; load all of them in one transaction, or none."""
-        from workaid.core.content.cards import (  # parsing (and YAML) only when importing
-            Problem,
-            load_folder,
-        )
+        from workaid.core.content.cards import Problem  # parsing (and YAML) only when importing
+        from workaid.core.content.folder import load_folder
 
         folder = Path(folder)
         result = load_folder(folder)
@@ -215,7 +221,7 @@ class Library:
     def card(self, card_id: str) -> StoredCard | None:
         return self.store.get(card_id)
 
-    def history(self, card_id: str) -> list[dict]:
+    def history(self, card_id: str) -> list[dict[str, Any]]:
         return self.store.history(card_id)
 
     def cards_of_kind(self, kind: str) -> list[StoredCard]:

@@ -3,18 +3,26 @@
 Python-Markdown passes raw HTML straight through, so every rendering is sanitised
 with nh3: no script, no style, no event handlers, no images (the view never fetches
 a resource), links only to http(s), mailto and other cards (``card:ID``).
+
+Safe to call from any thread: a Python-Markdown converter keeps state while it
+converts, so each thread gets its own (the window warms one up off the GUI thread
+while the GUI thread may open a card).
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del",
-    "code", "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
-    "a", "span", "div", "kbd", "sup", "sub", "dl", "dt", "dd", "abbr",
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "div", "span"),
+    *("strong", "em", "b", "i", "u", "s", "del", "code", "kbd", "sup", "sub", "abbr", "a"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td"),
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto", "card"}
@@ -32,9 +40,11 @@ _INLINE = str.maketrans({"*": None, "`": None, "~": None, "|": " ", "\t": " "})
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
 
 
-def _table_row(m: re.Match) -> str:
+def _table_row(m: re.Match[str]) -> str:
     # Cells joined by a middle dot, so a snippet from a table still reads as cells.
     return " · ".join(c.strip() for c in m.group(1).split("|") if c.strip())
+
+
 _SPACES = re.compile(r" {2,}")
 _BLANKS = re.compile(r"\n\s*\n+")
 
@@ -80,11 +90,21 @@ def plain_text(markdown_text: str) -> str:
     return text.strip()
 
 
-@functools.lru_cache(maxsize=1)
-def _converter():
-    import markdown  # lazy: ~60 ms to import, not needed until a card is opened
+_local = threading.local()
 
-    return markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code", "def_list", "abbr"], output_format="html")
+
+def _converter() -> markdown.Markdown:
+    """This thread's converter, built on its first card: building one is cheap once
+    markdown is imported, and sharing one across threads would mix their output."""
+    md: markdown.Markdown | None = getattr(_local, "converter", None)
+    if md is None:
+        import markdown  # lazy: a slow import, not needed until a card is opened
+
+        md = markdown.Markdown(
+            extensions=["tables", "sane_lists", "fenced_code", "def_list", "abbr"], output_format="html"
+        )
+        _local.converter = md
+    return md
 
 
 def to_html(markdown_text: str) -> str:

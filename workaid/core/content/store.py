@@ -28,6 +28,7 @@ from workaid.core.schema import (
     BUSY_TIMEOUT_S,
     ensure_current,
     environment_problem,
+    sqlite_utils_db,
     version_of,
     write,
 )
@@ -363,7 +364,7 @@ class Store:
     def verify(self) -> None:
         """The full quick check, whatever the size; damage sets the file aside (DamagedDatabase)."""
         try:
-            verdict = [r[0] for r in self._live.execute("PRAGMA quick_check(5)").fetchall()]
+            verdict = [r[0] for r in self.live.execute("PRAGMA quick_check(5)").fetchall()]
         except sqlite3.DatabaseError as e:
             if not is_damage(e):
                 raise
@@ -418,25 +419,23 @@ class Store:
 
     # -- schema -----------------------------------------------------------
     def schema_version(self) -> int:
-        return version_of(self._live)
+        return version_of(self.live)
 
     def _ensure_schema(self) -> None:
         steps = {n: _split_sql(sql) for n, sql in _MIGRATIONS.items()}
-        ensure_current(self._live, lambda: self.db, steps, self._write_lock, self.path, "content database")
+        ensure_current(self.live, lambda: self.db, steps, self._write_lock, self.path, "content database")
 
     @property
     def db(self) -> sqlite_utils.Database:
         """The sqlite-utils view of our connection, created on first write."""
         if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+            self._db = sqlite_utils_db(self.live)
         return self._db
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:
         """The one way to write: serialised, the write lock taken up front, all-or-nothing."""
-        with write(self._live, lambda: self.db, self._write_lock, self.path, "content database") as db:
+        with write(self.live, lambda: self.db, self._write_lock, self.path, "content database") as db:
             yield db
 
     def close(self) -> None:
@@ -444,7 +443,7 @@ class Store:
             self.conn.close()
 
     @property
-    def _live(self) -> sqlite3.Connection:
+    def live(self) -> sqlite3.Connection:
         """The open connection; a closed store fails the way a closed sqlite3 connection does."""
         if self.conn is None:
             raise sqlite3.ProgrammingError("Cannot operate on a closed content database.")
@@ -453,7 +452,7 @@ class Store:
     # -- meta -------------------------------------------------------------
     @_guarded
     def meta(self) -> dict[str, str]:
-        return dict(self._live.execute("SELECT key, value FROM meta").fetchall())
+        return dict(self.live.execute("SELECT key, value FROM meta").fetchall())
 
     def set_meta(self, db: sqlite_utils.Database, **values: str) -> None:
         db.table("meta").upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
@@ -482,7 +481,7 @@ class Store:
 
     @_guarded
     def card_hashes(self) -> dict[str, str]:
-        return dict(self._live.execute("SELECT id, sha256 FROM cards").fetchall())
+        return dict(self.live.execute("SELECT id, sha256 FROM cards").fetchall())
 
     @_guarded
     def apply(
@@ -580,16 +579,16 @@ class Store:
 
     @_guarded
     def count(self) -> int:
-        return int(self._live.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
+        return int(self.live.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
 
     @_guarded
     def get(self, card_id: str) -> StoredCard | None:
-        row = self._live.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", [card_id]).fetchone()
+        row = self.live.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", [card_id]).fetchone()
         return _stored(row) if row else None
 
     @_guarded
     def history(self, card_id: str) -> list[dict[str, Any]]:
-        cur = self._live.execute(
+        cur = self.live.execute(
             "SELECT version, sha256, title, author, note, published_at, recorded_at, source "
             "FROM card_versions WHERE card_id = ? ORDER BY version DESC",
             [card_id],
@@ -606,20 +605,20 @@ class Store:
             chunk = hashes[i : i + 500]
             marks = ",".join("?" * len(chunk))
             out.update(
-                self._live.execute(
+                self.live.execute(
                     f"SELECT sha256, raw FROM card_versions WHERE raw != '' AND sha256 IN ({marks})", chunk
                 ).fetchall()
             )
         return out
 
     def integrity_ok(self) -> bool:
-        return bool(self._live.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+        return bool(self.live.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     @_guarded
     def cards_of_kind(self, kind: str) -> list[StoredCard]:
         """Every card of `kind`, by title. The desk's directory needs them all; a search
         answers with one page of results, so a team on card 60 would never be offered."""
-        rows = self._live.execute(
+        rows = self.live.execute(
             f"SELECT {_CARD_COLUMNS} FROM cards WHERE kind = ? ORDER BY title COLLATE NOCASE, id", [kind]
         ).fetchall()
         return [_stored(row) for row in rows]

@@ -17,14 +17,14 @@ _CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 
 
 @functools.cache
-def _control() -> re.Pattern:
+def _control() -> re.Pattern[str]:
     # Compiled on first use, like _cjk: start-up folds text but cleans none.
     return re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 @functools.cache
-def _cjk() -> re.Pattern:
-    # Compiled on first use: this class costs ~4 ms to compile, too much for start-up.
+def _cjk() -> re.Pattern[str]:
+    # Compiled on first use: this class is slow to compile, and start-up needs none of it.
     return re.compile(f"[{_CJK_CLASS}]")
 
 
@@ -42,7 +42,7 @@ def _fold_char(ch: str) -> str:
     return low
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """str.translate table filled on first sight of each character (C-speed after)."""
 
     def __missing__(self, code: int) -> str:

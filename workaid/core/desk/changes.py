@@ -9,7 +9,7 @@ when, rather than the screen silently showing different numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +121,7 @@ def _when(version: Mapping[str, Any]) -> dt.datetime | None:
     return None
 
 
-def compare(old: Any, new: Any, history: list[Mapping[str, Any]] | None = None) -> CardChange | None:
+def compare(old: Any, new: Any, history: Sequence[Mapping[str, Any]] | None = None) -> CardChange | None:
     """How `new` differs from `old` (two versions of one stored card); None when it does not.
 
     `history` is the store's card_versions for the card, newest first: the version now

@@ -13,12 +13,12 @@ automatic answer back into a question for the rep.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from workaid.core.clock import utc_now
+from workaid.core.content.kinds import check_kind
 from workaid.core.errors import WorkAidError
 
 LEVELS = {"handle": 1, "expert": 2, "supervisor": 3}
@@ -66,9 +66,6 @@ class TrailEntry:
     def describe(self) -> str:
         how = f" (from {self.source})" if self.source else ""
         return f"{self.question} — {'yes' if self.yes else 'no'}{how}"
-
-
-_ID_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,79}$")
 
 
 class Walk:
@@ -231,42 +228,29 @@ def from_call_timer(
 
 
 def _check_steps(steps: Any) -> dict[str, dict[str, Any]]:
-    """The steps by id, in order, after the same checks cards.py applies on import.
+    """The steps by id, in order, checked by the rules a checklist card meets on import
+    (content.kinds, the one place they live): a walk may also be built from a draft or a
+    test, and a bad step list must give a message rather than a KeyError mid-call."""
+    if isinstance(steps, list):
+        steps = [_yes_no_keys(raw) if isinstance(raw, Mapping) else raw for raw in steps]
+    problems: list[str] = []
 
-    Repeated here because a walk may be built from a draft or a test, and a bad
-    step list must give a message rather than a KeyError halfway through a call.
-    """
-    if not isinstance(steps, list) or not steps:
-        raise ChecklistError("This checklist has no steps.")
-    by_id: dict[str, dict[str, Any]] = {}
-    for n, raw in enumerate(steps, 1):
-        if not isinstance(raw, Mapping):
-            raise ChecklistError(f"Step {n} of the checklist is not a block with id, question, yes and no.")
-        raw = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v for k, v in raw.items()}
-        sid = raw.get("id")
-        if not isinstance(sid, str) or not _ID_RE.match(sid):
-            raise ChecklistError(f"Step {n} of the checklist has no usable id.")
-        if sid in by_id:
-            raise ChecklistError(f"The checklist uses step id '{sid}' twice.")
-        if not isinstance(raw.get("question"), str) or not raw["question"].strip():
-            raise ChecklistError(f"Step '{sid}' has no question.")
-        by_id[sid] = raw
-    order = list(by_id)
-    for sid, raw in by_id.items():
-        for answer in ("yes", "no"):
-            target = raw.get(answer)
-            if isinstance(target, str):
-                if target not in by_id:
-                    raise ChecklistError(f"Step '{sid}': '{answer}' leads to step '{target}', which does not exist.")
-                if order.index(target) <= order.index(sid):
-                    raise ChecklistError(
-                        f"Step '{sid}': '{answer}' leads back to step '{target}'; steps may only lead forward."
-                    )
-            elif isinstance(target, Mapping):
-                if target.get("outcome") not in LEVELS:
-                    raise ChecklistError(f"Step '{sid}': the '{answer}' outcome must be one of {', '.join(LEVELS)}.")
-                if not isinstance(target.get("reason"), str) or not target["reason"].strip():
-                    raise ChecklistError(f"Step '{sid}': the '{answer}' outcome needs a reason.")
-            else:
-                raise ChecklistError(f"Step '{sid}' needs a '{answer}' answer: a next step id or an outcome.")
-    return by_id
+    def bad(where: Any, message: str) -> None:
+        step = where[1] + 1 if isinstance(where, tuple) and len(where) > 1 and isinstance(where[1], int) else None
+        text = message[0].upper() + message[1:]
+        if step is None:
+            problems.append(f"{text}.")
+        elif message.startswith("step "):
+            problems.append(f"Step {step} of the checklist {message.removeprefix('step ')}.")
+        else:
+            problems.append(f"Step {step} of the checklist: {message}.")
+
+    check_kind("checklist", {"steps": steps}, "", bad)
+    if problems:
+        raise ChecklistError(problems[0])
+    return {raw["id"]: raw for raw in steps}
+
+
+def _yes_no_keys(raw: Mapping[Any, Any]) -> dict[str, Any]:
+    """YAML 1.1 reads a bare `yes:`/`no:` key as true/false: take those as the answers."""
+    return {(("yes" if k else "no") if isinstance(k, bool) else k): v for k, v in raw.items()}

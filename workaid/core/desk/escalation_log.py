@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from workaid.core.clock import parse_stamp, utc_now
 from workaid.core.errors import EnvironmentProblem, WorkAidError
 from workaid.core.fileio import atomic_write
-from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, version_of, write
+from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, sqlite_utils_db, version_of, write
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -237,9 +237,7 @@ class EscalationLog:
     @property
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+            self._db = sqlite_utils_db(self.conn)
         return self._db
 
     def close(self) -> None:

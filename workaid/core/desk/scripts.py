@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workaid.core.content.cards import PLACEHOLDER_RE
+from workaid.core.content.kinds import PLACEHOLDER_RE
 
 MARK_CLASS = "missing-placeholder"
 

@@ -225,7 +225,8 @@ class Manifest:
 
 def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
     """Check a manifest's hash (against the pointer) and every field; reject it whole on any fault."""
-    from workaid.core.content.cards import ID_RE, MAX_CARD_BYTES, id_key
+    from workaid.core.content.cards import MAX_CARD_BYTES, id_key
+    from workaid.core.content.kinds import ID_RE
 
     if pointer is not None and (
         len(raw) != pointer.manifest_size or hashlib.sha256(raw).hexdigest() != pointer.manifest_sha256
@@ -609,7 +610,8 @@ def publish(
     current pack does not verify), EnvironmentProblem (the share did not answer
     within `timeout` seconds).
     """
-    from workaid.core.content.cards import Problem, load_folder, parse_card
+    from workaid.core.content.cards import Problem, parse_card
+    from workaid.core.content.folder import load_folder
     from workaid.core.errors import ContentError
 
     source, share = Path(source), Path(share)

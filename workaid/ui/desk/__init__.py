@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from workaid.ui.desk.desk import Desk
-    from workaid.ui.main_window import MainWindow
+    from workaid.ui.desk.host import DeskHost
 
 
-def install(window: MainWindow) -> Desk:
-    """Build the desk into `window` and return it."""
+def install(window: DeskHost) -> Desk:
+    """Build the desk into `window` (the main window, seen as a DeskHost) and return it."""
     from workaid.ui.desk.desk import Desk
 
     return Desk(window)

@@ -9,6 +9,7 @@ out for the call log. The order is enforced by workaid.core.desk.abusive.Abusive
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,7 @@ from workaid.core.desk.abusive import (
 )
 from workaid.core.desk.scripts import (
     SayText,
+    Section,
     field_help,
     placeholder_help,
     say_sections,
@@ -178,7 +180,7 @@ class AbusivePanel(DeskPanel):
         ranked = self.desk.rank_contacts("supervisor")
         return ranked[0].team if ranked and ranked[0].is_supervisor_desk else "the duty supervisor"
 
-    def _do(self, action) -> None:
+    def _do(self, action: Callable[[], object]) -> None:
         try:
             action()
         except ProtocolError as e:
@@ -252,7 +254,7 @@ class AbusivePanel(DeskPanel):
         self.setAccessibleDescription(f"{self.say_title.text()}. {self.say_text.text()}")
         self.resized.emit()
 
-    def _section(self, step: str):
+    def _section(self, step: str) -> Section | None:
         card = self.desk.card(PROTOCOL_SCRIPTS[step])
         if card is None:
             return None
@@ -271,10 +273,7 @@ class AbusivePanel(DeskPanel):
         s = self._section(step)
         if s is None:
             return None
-        from workaid.ui.card_view import render_lock
-
-        with render_lock:
-            return self.desk.session.say(s, PROTOCOL_SCRIPTS[step])
+        return self.desk.session.say(s, PROTOCOL_SCRIPTS[step])
 
     def _show_say(self, step: str) -> None:
         said = self.say(step)

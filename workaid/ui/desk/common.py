@@ -267,5 +267,11 @@ class DeskPanel(QFrame):
     def new_call(self) -> None:
         """Forget what was typed for the last call."""
 
+    def timer_changed(self) -> None:
+        """The call timer started or paused (a panel that shows the call's time follows)."""
+
+    def refill(self) -> None:
+        """Take up what the call now knows (typed elsewhere, or the team chosen)."""
+
     def card_replaced(self, change: Any, banner: str) -> None:
         """The card this panel shows is about to be replaced by a newer version (a sync)."""

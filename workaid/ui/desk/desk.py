@@ -1,7 +1,7 @@
 """The escalation desk in the main window: the call bar, the panel over the card, the
 keys, and the hand-off and log dialogs.
 
-Built once the first results are on screen (MainWindow._build_desk); each panel and
+Built once the first results are on screen (MainWindow.build_desk, workaid.ui.startup); each panel and
 dialog is built the first time it is needed. Everything the desk decides comes from
 workaid.core (authority, checklist, scripts, hours, handoff, escalation_log, desk);
 what the call has gathered so far is the CallSession, in memory only.
@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -52,6 +52,12 @@ from workaid.core.errors import EnvironmentProblem
 from workaid.ui.desk.call_timer import CallTimerButton
 from workaid.ui.desk.common import DeskPanel, desk_stylesheet
 from workaid.ui.desk.log_service import LogService
+from workaid.ui.layout import NARROW_WIDTH
+
+if TYPE_CHECKING:
+    from workaid.ui.desk.escalation_log_view import EscalationLogDialog
+    from workaid.ui.desk.handoff_dialog import HandoffDialog
+    from workaid.ui.desk.host import DeskHost
 
 log = logging.getLogger("workaid.ui.desk")
 
@@ -91,10 +97,10 @@ class PanelHost(QScrollArea):
             e.accept()
 
     def content_height(self, width: int) -> int:
-        inner = self.inner
-        if inner.layout() is not None and inner.layout().hasHeightForWidth():
-            return inner.layout().totalHeightForWidth(width)
-        return inner.sizeHint().height()
+        layout = self.inner.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return self.inner.sizeHint().height()
 
 
 class DeskPane(QObject):
@@ -105,10 +111,10 @@ class DeskPane(QObject):
     scroll bar, see _fit_scroll_bar) start under the panel.
     """
 
-    def __init__(self, window: Any, parent: QObject | None = None) -> None:
+    def __init__(self, host: DeskHost, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.window_ = window
-        self.view = window.card_view
+        self.host_window = host
+        self.view = host.card_view
         self.panels: dict[str, DeskPanel] = {}
         self.current: DeskPanel | None = None
         self._fit_pending = False
@@ -124,8 +130,11 @@ class DeskPane(QObject):
         self.banner.hide()
         self.host.box.addWidget(self.banner)
         self.view.installEventFilter(self)  # resizes: the host follows the view's width
-        self._vbar_box = self.view.verticalScrollBar().parentWidget()  # the scroll bar's container
-        self._vbar_box.installEventFilter(self)
+        # The scroll bar's container (a QAbstractScrollArea always has one).
+        vbar_box = self.view.verticalScrollBar().parentWidget()
+        assert vbar_box is not None
+        self._vbar_box = vbar_box
+        vbar_box.installEventFilter(self)
         # A panel that grows or shrinks (a message shown, a result instead of a question)
         # asks its parent for a new layout: the host then fits it again.
         self.host.inner.installEventFilter(self)
@@ -160,7 +169,7 @@ class DeskPane(QObject):
     def _chain_tabs(self, panel: DeskPanel) -> None:
         """Tab from the search box goes into the panel first."""
         chain = [w for w in panel.focus_chain() if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
-        prev = self.window_.search_box
+        prev: QWidget = self.host_window.search_box
         for w in chain:
             QWidget.setTabOrder(prev, w)
             prev = w
@@ -176,7 +185,7 @@ class DeskPane(QObject):
         if self.current is None and not self.banner.isVisible():
             return
         view_h = self.view.height()
-        share = PANEL_SHARE_NARROW if getattr(self.window_, "_narrow", False) else PANEL_SHARE
+        share = PANEL_SHARE_NARROW if self.host_window.width() < NARROW_WIDTH else PANEL_SHARE
         cap = max(80, min(int(view_h * share), view_h - CARD_MIN_HEIGHT))
         m = self.host.contentsMargins()  # the host's own border (the stylesheet's line under it)
         wanted = self.host.content_height(self.view.width() - m.left() - m.right()) + m.top() + m.bottom()
@@ -235,7 +244,7 @@ class DeskPane(QObject):
 class CallBar(QWidget):
     """In the search bar: the call timer and the desk menu."""
 
-    def __init__(self, desk: Desk, parent: QWidget) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CallBar")
         layout = QHBoxLayout(self)
@@ -265,8 +274,9 @@ class CallBar(QWidget):
 
 
 class Desk(QObject):
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: DeskHost) -> None:
+        self._widget = window.window()  # the same window, as the widget that parents the desk
+        super().__init__(self._widget)
         self.window = window
         self.library = window.library
         self.settings = window.settings
@@ -275,12 +285,12 @@ class Desk(QObject):
         self.log_service = LogService(window.library.data_dir, self)
         self._opened: dict[str, Any] = {}  # cards opened this call, for the team ranking
         self._focus_panel_next = False
-        self._handoff = None
-        self._log_view = None
+        self._handoff: HandoffDialog | None = None
+        self._log_view: EscalationLogDialog | None = None
         self._shut = False
 
         style = desk_stylesheet()
-        self.bar = CallBar(self, window.search_box.parentWidget())
+        self.bar = CallBar(self)
         self.bar.setStyleSheet(style)
         # As tall as the kind filter beside it: the search bar keeps its height, so nothing
         # under it moves when the desk arrives.
@@ -288,7 +298,7 @@ class Desk(QObject):
         self.bar.timer.setFixedHeight(height)
         self.bar.menu_button.setFixedHeight(height)
         self.bar.timer.fit_width()
-        window.search_box.parentWidget().layout().addWidget(self.bar, 0)
+        window.add_to_search_bar(self.bar)
         self.pane = DeskPane(window, self)
         self.pane.host.setStyleSheet(style)
         self.bar.timer.toggled_by_user.connect(self.toggle_timer)
@@ -320,7 +330,7 @@ class Desk(QObject):
         self._shown_card: Any = None
         self._panel_focus: QWidget | None = None
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus_changed)
         window.installEventFilter(self)  # resizes: the call bar compacts in a narrow window
         self._fit_bar()
@@ -331,7 +341,7 @@ class Desk(QObject):
     def _action(
         self, key: str, text: str, keys: tuple[str, ...], slot: Callable[[], Any], context: Qt.ShortcutContext
     ) -> QAction:
-        act = QAction(text, self.window)
+        act = QAction(text, self)
         act.setShortcuts([QKeySequence(k) for k in keys])
         act.setShortcutContext(context)
         act.triggered.connect(lambda _checked=False: slot())
@@ -341,13 +351,11 @@ class Desk(QObject):
         return act
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Resize:
+        if watched is self._widget and event.type() == QEvent.Type.Resize:
             self._fit_bar()
         return False
 
     def _fit_bar(self) -> None:
-        from workaid.ui.layout import NARROW_WIDTH
-
         self.bar.set_compact(self.window.width() < NARROW_WIDTH)
 
     # -- time -------------------------------------------------------------------------------
@@ -553,22 +561,22 @@ class Desk(QObject):
         self.open_card(PROTOCOL_CARD, focus_panel=True)
 
     @property
-    def handoff(self):
+    def handoff(self) -> HandoffDialog:
         if self._handoff is None:
             from workaid.ui.desk.handoff_dialog import HandoffDialog
 
-            self._handoff = HandoffDialog(self, self.window)
+            self._handoff = HandoffDialog(self, self._widget)
         return self._handoff
 
     def open_handoff(self) -> None:
         self.handoff.open_for_call()
 
     @property
-    def log_view(self):
+    def log_view(self) -> EscalationLogDialog:
         if self._log_view is None:
             from workaid.ui.desk.escalation_log_view import EscalationLogDialog
 
-            self._log_view = EscalationLogDialog(self, self.window)
+            self._log_view = EscalationLogDialog(self, self._widget)
         return self._log_view
 
     def open_log(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workaid.core.errors import for_person
 from workaid.ui.desk.common import Message, desk_stylesheet, present
-from workaid.ui.desk.log_service import describe_error
+from workaid.ui.desk.log_service import Counts
 from workaid.ui.desk.models import CountsModel
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class EscalationLogDialog(QDialog):
         self.loaded = False
         self.desk.log_service.counts(self.desk.clock(), self._show, self._failed)
 
-    def _show(self, counts: tuple[dict, dict]) -> None:
+    def _show(self, counts: tuple[Counts, Counts]) -> None:
         today, week = counts
         self.model.set_counts(today, week)
         t, w = self.model.totals()
@@ -156,7 +157,7 @@ class EscalationLogDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.loaded = True
-        self.message.say(f"The log cannot be read: {describe_error(exc)}", "error")
+        self.message.say(f"The log cannot be read: {for_person(exc)}", "error")
 
     # -- export -------------------------------------------------------------------------
     def ask_path(self) -> Path | None:
@@ -181,11 +182,11 @@ class EscalationLogDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
-            self.message.say(f"Not exported: {describe_error(exc)}", "error")
+            self.message.say(f"Not exported: {for_person(exc)}", "error")
 
         self.desk.log_service.export(path, done, failed)
 
-    def hideEvent(self, e) -> None:
+    def hideEvent(self, e: QHideEvent) -> None:
         super().hideEvent(e)
         parent = self.parentWidget()
         if parent is not None and parent.isVisible():

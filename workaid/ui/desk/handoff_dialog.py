@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from workaid.core.content.hours import ContactHours, WhenError, check_callback, parse_when
 from workaid.core.desk.escalation_log import EscalationEntry
 from workaid.core.desk.handoff import LEVEL_NAMES, HandoffNote, problems, render
+from workaid.core.errors import for_person
 from workaid.ui.desk.common import (
     FlowLayout,
     Message,
@@ -46,7 +47,6 @@ from workaid.ui.desk.common import (
     present,
     set_tone,
 )
-from workaid.ui.desk.log_service import describe_error
 from workaid.ui.desk.models import ConsultedCardsModel, ContactsModel
 
 if TYPE_CHECKING:
@@ -506,7 +506,7 @@ class HandoffDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.log_button.setEnabled(True)
-            self.message.say(f"Not logged: {describe_error(exc)}", "error")
+            self.message.say(f"Not logged: {for_person(exc)}", "error")
 
         self.desk.log_service.add(entry, done, failed)
 

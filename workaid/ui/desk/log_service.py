@@ -2,7 +2,8 @@
 
 The log is its own SQLite file in the user's data dir (workaid.core.desk.escalation_log);
 it is opened, written, counted and exported on one worker thread, one job at a
-time, and the results come back to the GUI thread by signal (workaid.ui.tasks).
+time, and the results come back to the GUI thread by signal (workaid.ui.tasks, which
+also routes failures: callers word them with core.errors.for_person).
 """
 
 from __future__ import annotations
@@ -96,14 +97,3 @@ class LogService(QObject):
             except Exception as e:
                 log.warning("closing the escalation log: %r", e)
             self._log = None
-
-
-def describe_error(exc: BaseException) -> str:
-    """A message for the rep; a bug (anything unexpected) is re-raised to the crash reporter."""
-    from workaid.core.errors import EnvironmentProblem, WorkAidError
-
-    if isinstance(exc, (EnvironmentProblem, WorkAidError)):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}. Check the folder and the disk, then try again."
-    raise exc

@@ -15,7 +15,7 @@ import itertools
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workaid.core.content.cards import placeholders_in
+from workaid.core.content.kinds import placeholders_in
 from workaid.core.desk.scripts import (
     CUSTOMER_ISSUE,
     Section,
@@ -241,7 +241,7 @@ class ScriptPanel(DeskPanel):
             QWidget.setTabOrder(self.fields[a], self.fields[b])
         self.resized.emit()
 
-    def resizeEvent(self, e) -> None:
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         self._layout_fields()
 
@@ -260,10 +260,7 @@ class ScriptPanel(DeskPanel):
     def update_preview(self) -> None:
         if self.card is None:
             return
-        from workaid.ui.card_view import render_lock
-
-        with render_lock:
-            filled = fill(self.body, self.values())
+        filled = fill(self.body, self.values())
         done = len(filled.placeholders) - len(filled.missing)
         self.count.setText(
             f"{done} of {len(filled.placeholders)} filled" if filled.placeholders else "Nothing to fill in"
@@ -302,11 +299,8 @@ class ScriptPanel(DeskPanel):
     def copy(self) -> bool:
         if self.card is None:
             return False
-        from workaid.ui.card_view import render_lock
-
         what, markdown_text = self.current_markdown()
-        with render_lock:
-            filled = fill_for_copy(markdown_text, self.values())
+        filled = fill_for_copy(markdown_text, self.values())
         if filled.missing:
             names = [field_label(n) for n in filled.missing]
             for n in filled.missing:
