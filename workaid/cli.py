@@ -47,6 +47,10 @@ COMMAND_HELP: dict[str, str] = {
     "config": "print the effective configuration and where each value came from",
     "authority": "may this role grant this amount under a card's discretion limits, or who decides?",
     "script": "print a script card with its placeholders filled in",
+    "edit": "open the content owners' workbench on a source folder of cards",
+    "diff": "show what changed between two versions of a card (default: the last two)",
+    "restore": "put an old version of a card into a source folder, to publish as a new version",
+    "review": "list a source folder's cards that are overdue or due for review soon",
 }
 
 
@@ -142,6 +146,17 @@ def _add_arguments(command: str, p: argparse.ArgumentParser) -> None:
         from workaid.cli_escalation import add_arguments
 
         add_arguments(command, p)
+    elif command == "edit":
+        p.add_argument(
+            "source",
+            nargs="?",
+            type=Path,
+            help="the folder of card files (default: the 'source' setting in workaid.toml)",
+        )
+    elif command in ("diff", "restore", "review"):
+        from workaid.cli_authoring import add_arguments as add_authoring_arguments
+
+        add_authoring_arguments(command, p)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -173,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         from workaid.ui.app import run
 
         return run(data_dir)
+    if command == "edit":
+        return _edit(args.source, data_dir)
     try:
         if command == "check":
             return _check(args.folder)
@@ -185,6 +202,43 @@ def main(argv: list[str] | None = None) -> int:
         if code is None:
             raise
         return code
+
+
+def _edit(source: Path | None, data_dir: Path) -> int:
+    """`workaid edit [SOURCE]`: the workbench on SOURCE, else on the `source` setting.
+    The folder is checked before Qt starts, so a mistake gets a sentence, not a window."""
+    if source is None:
+        from workaid.core.distribution.config import load_config
+        from workaid.core.errors import ConfigError, EnvironmentProblem
+
+        try:
+            config = load_config()
+        except (ConfigError, EnvironmentProblem) as e:
+            print(f"workaid: {e}", file=sys.stderr)
+            return EXIT_REJECTED if isinstance(e, ConfigError) else EXIT_ENVIRONMENT
+        if config.source is None:
+            print(
+                "workaid edit: which folder of cards? Name it (workaid edit FOLDER), or set "
+                'source = "FOLDER" in workaid.toml (workaid config shows which files are read).',
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        source = Path(config.source)
+    if not source.is_dir():
+        print(
+            f"workaid edit: {source} is not a folder (or cannot be opened); name the folder of card files.",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+    from workaid.ui import boot
+
+    refused = boot.refuse_without_display(data_dir)  # else Qt aborts with a misleading xcb message
+    if refused is not None:
+        return refused
+    boot.prepare()  # before Qt is imported: see workaid.ui.boot
+    from workaid.ui.workbench import run
+
+    return run(source, data_dir)
 
 
 def _run_command(command: str, args: argparse.Namespace, data_dir: Path) -> int:
@@ -202,6 +256,10 @@ def _run_command(command: str, args: argparse.Namespace, data_dir: Path) -> int:
 def _dispatch(command: str, args: argparse.Namespace, data_dir: Path) -> int:
     if command in _COMMANDS:
         return _COMMANDS[command](args, data_dir)
+    if command in ("diff", "restore", "review"):
+        from workaid.cli_authoring import COMMANDS as AUTHORING
+
+        return AUTHORING[command](args, data_dir)
     from workaid.cli_escalation import COMMANDS
 
     return COMMANDS[command](args, _library(data_dir))
@@ -311,11 +369,19 @@ def _print_skipped(folder: Path, skipped: Sequence[Skipped] | None = None) -> No
         print(f"note: {folder / s.source} — skipped: {s.reason}")
 
 
+def _print_warnings(folder: Path, warnings: Sequence[Problem]) -> None:
+    """What an owner should look at but that does not stop the cards loading, as `warning: path:line — …`."""
+    for w in warnings:
+        where = folder / w.source if w.source else folder
+        print(f"warning: {where}:{w.line} — {w.message}" if w.line else f"warning: {where} — {w.message}")
+
+
 def _check(folder: Path) -> int:
     from workaid.core.content.folder import load_folder
 
     result = load_folder(folder)
     _print_problems(folder, result.problems)
+    _print_warnings(folder, result.warnings)
     _print_skipped(folder, result.skipped)
     bad = len({p.source for p in result.problems})
     print(f"{result.files} files: {len(result.cards)} valid cards, {bad} rejected")
@@ -373,6 +439,7 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
             file=sys.stderr,
         )
         return EXIT_REJECTED
+    _print_warnings(args.folder, report.warnings)
     _print_skipped(args.folder)
     print(
         f"Loaded {report.total:,} cards from {args.folder}: {report.added} added, {report.changed} changed, "
@@ -382,6 +449,8 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _show(args: argparse.Namespace, data_dir: Path) -> int:
+    from workaid.core.content.limits import expand_limits
+
     card = _library(data_dir).card(args.card_id)
     if card is None:
         print(f"workaid: no card with id '{args.card_id}'", file=sys.stderr)
@@ -390,7 +459,7 @@ def _show(args: argparse.Namespace, data_dir: Path) -> int:
         f"# {card.title}\n\nkind: {card.kind}   tags: {', '.join(card.tags) or '-'}   owner: {card.owner or '-'}   "
         f"review by: {card.review_by or '-'}{'  (STALE)' if card.is_stale() else ''}\n"
     )
-    print(card.body.strip())
+    print(expand_limits(card.body, card.fields).strip())
     return EXIT_OK
 
 
@@ -488,6 +557,7 @@ def _publish(args: argparse.Namespace, data_dir: Path) -> int:
         return EXIT_REJECTED
     for line in report.notes:
         print(f"note: {line}")
+    _print_warnings(args.source, report.warnings)
     if report.nothing:
         print(f"Nothing to publish: {args.share} already has these {report.unchanged} cards.")
         return EXIT_OK

@@ -32,6 +32,8 @@ def test_defaults_when_no_files_exist(where):
         "trusted_keys": "default",
         "poll_seconds": "default",
         "author": "default",
+        "source": "default",
+        "key": "default",
     }
 
 
@@ -194,3 +196,14 @@ def test_describe_shows_values_and_where_they_came_from(where):
 def test_describe_defaults():
     text = describe(Config())
     assert 'share = ""' in text and "not set" in text and "poll_seconds = 60" in text and "# from default" in text
+
+
+def test_source_is_a_folder_relative_to_its_config_file(where, tmp_path):
+    write(where["user_path"], 'source = "cards"\n')
+    cfg = load_config(**where)
+    assert cfg.source == str(where["user_path"].parent / "cards")
+    assert f"from user file {where['user_path']}" in describe(cfg).splitlines()[4]
+    write(where["user_path"], "source = 3\n")
+    with pytest.raises(ConfigError, match=r"source must be text"):
+        load_config(**where)
+    assert load_config(**{**where, "user_path": tmp_path / "none.toml"}).source is None

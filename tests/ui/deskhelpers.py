@@ -58,3 +58,23 @@ def desk_of(window, qtbot, clock=WED_1110):
 
 def focused():
     return QApplication.focusWidget()
+
+
+def publish_new_version(library, card_id: str, old: str, new: str, author: str, at: str, note: str = ""):
+    """A newer version of a bundled fee card arriving as a sync does: through the store,
+    with its pack history (the text is the card's current one with `old` replaced)."""
+    from uihelpers import CONTENT
+
+    from workaid.core.content.cards import parse_card
+
+    current = library.card(card_id)
+    raw = library.version_raw(card_id, current.version) or (CONTENT / "fees" / f"{card_id}.md").read_text(
+        encoding="utf-8"
+    )
+    changed = raw.replace(old, new)
+    assert changed != raw
+    card = parse_card(changed.encode(), f"fees/{card_id}.md").card
+    assert card is not None
+    version = current.version + 1
+    entry = {"version": version, "sha256": card.sha256, "author": author, "published_at": at, "note": note}
+    library.store.apply([card], [], {card_id: changed}, "share", history={card_id: [entry]})

@@ -77,6 +77,8 @@ def test_the_desk_menu_lists_every_command_with_its_key(window, qtbot):
         ("Hand-off note…", "Ctrl+H"),
         ("Abusive-caller protocol", "Ctrl+Shift+A"),
         ("Escalation log…", "Ctrl+Shift+L"),
+        ("Recently updated cards…", "Ctrl+Shift+U"),
+        ("Dismiss the marked changes", "Ctrl+Shift+D"),
         ("Copy (script, record, contact)", "Ctrl+Shift+C"),
     ]
     for w in (desk.bar.timer, desk.bar.menu_button):

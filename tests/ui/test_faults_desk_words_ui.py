@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from deskhelpers import Keyboard, desk_of, focused
+from deskhelpers import Keyboard, desk_of, focused, publish_new_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from uihelpers import CONTENT, result_ids
@@ -178,17 +178,6 @@ def test_the_desk_offers_a_team_on_contact_card_60(tmp_path, make_window, qtbot)
 
 
 # -- 16: an open card that changes during the call says so --------------------------------------
-def _publish_new_version(library, card_id: str, old: str, new: str, author: str, at: str):
-    """A newer version of a card arriving as a sync does: through the store, with its pack history."""
-    from workaid.core.content.cards import parse_card
-
-    raw = (CONTENT / "fees" / f"{card_id}.md").read_text(encoding="utf-8").replace(old, new)
-    assert raw != (CONTENT / "fees" / f"{card_id}.md").read_text(encoding="utf-8")
-    card = parse_card(raw.encode(), f"fees/{card_id}.md").card
-    assert card is not None
-    version = library.card(card_id).version + 1
-    history = {card_id: [{"version": version, "sha256": card.sha256, "author": author, "published_at": at}]}
-    library.store.apply([card], [], {card_id: raw}, "share", history=history)
 
 
 def test_a_limit_changed_by_a_sync_mid_call_is_named_and_the_old_answer_shown(window, library, qtbot):
@@ -207,7 +196,7 @@ def test_a_limit_changed_by_a_sync_mid_call_is_named_and_the_old_answer_shown(wi
     assert panel.offer.text() == "You may offer up to £24.00 yourself."
     assert not desk.pane.banner.isVisible()
 
-    _publish_new_version(
+    publish_new_version(
         library, "late-fee-waiver", "max_amount: 24", "max_amount: 25", "Olu", "2026-11-25T01:42:00+00:00"
     )
     window.sync.applied.emit(object())  # what the poller says after a sync that changed the content
@@ -233,7 +222,7 @@ def test_a_text_only_change_to_the_open_card_is_named_too(window, library, qtbot
     desk = desk_of(window, qtbot)
     qtbot.waitUntil(lambda: getattr(window, "sync", None) is not None)
     assert desk.open_card("paper-statement-fee", focus_panel=False)
-    _publish_new_version(
+    publish_new_version(
         library, "paper-statement-fee", "\n## ", "\nA new line for reps.\n\n## ", "Sam", "2026-11-25T09:05:00+00:00"
     )
     window.sync.applied.emit(object())

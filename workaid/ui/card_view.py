@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QTextDocument
@@ -24,8 +26,9 @@ from workaid.ui.models import human_date, kind_label
 log = logging.getLogger("workaid.ui.card")
 
 
-def card_html(markdown_text: str) -> str:
-    return render.to_html(markdown_text)
+def card_html(markdown_text: str, fields: Mapping[str, Any] | None = None) -> str:
+    """The body as a rep sees it; with the card's `fields`, its {{limits}} line shows the discretion table."""
+    return render.card_body_html(markdown_text, fields)
 
 
 def warm_up() -> None:
@@ -152,7 +155,7 @@ class CardView(QTextBrowser):
     def show_card(self, card: StoredCard) -> None:
         self.card = card
         self._body_html = None
-        body = card_html(card.body)
+        body = card_html(card.body, card.fields)
         self.setHtml(header_html(card) + body)
         self.verticalScrollBar().setValue(0)
         self.setDocumentTitle(card.title)
@@ -182,7 +185,7 @@ class CardView(QTextBrowser):
         self.document().setDocumentMargin(12 if compact else 18)
         position = self.verticalScrollBar().value()
         if self.card is not None:
-            body = self._body_html if self._body_html is not None else card_html(self.card.body)
+            body = self._body_html if self._body_html is not None else card_html(self.card.body, self.card.fields)
             self.setHtml(header_html(self.card) + body)
         else:
             self.setHtml(empty_html(getattr(self, "_empty_message", None)))

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from workaid.ui.search_worker import SearchController
     from workaid.ui.sync_poller import SyncPoller
     from workaid.ui.sync_status import SyncStatus
+    from workaid.ui.workbench.launcher import WorkbenchLauncher
 else:
     Qt = LazyQt(globals())
 
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.desk: Desk | None = None  # the escalation desk (workaid.ui.desk), built by build_desk
         self.sync: SyncPoller | None = None
         self.sync_label: SyncStatus | None = None
+        self.workbench_launcher: WorkbenchLauncher | None = None  # set when a source folder is configured
         self.tasks = Tasks(self)
         self.startup = StartupSequence(self, self)
 
@@ -248,7 +250,15 @@ class MainWindow(QMainWindow):
             self.load_bundled_if_needed()
         self.warm_up_later()
         self._start_sync()
+        self._offer_workbench()
         self.ready.emit()
+
+    def _offer_workbench(self) -> None:
+        """The workbench's "Edit cards…" (Ctrl+Shift+W) only where workaid.toml names a
+        `source` folder; reps without one never see it (workaid.ui.workbench.launcher)."""
+        from workaid.ui.workbench.launcher import offer
+
+        offer(self, self.tasks, self.library.data_dir)
 
     def add_to_search_bar(self, widget: QWidget) -> None:
         """Room for the desk's call bar: after the kind filter, at its natural width."""

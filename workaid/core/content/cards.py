@@ -78,6 +78,9 @@ class ParseResult:
     problems: list[Problem]
     id_line: int = 1
     derived: bool = False  # the id came from the file's path (no front matter)
+    # Worth the owner's attention but no reason to refuse the card (a hand-written
+    # amount the discretion table contradicts): printed by check, import and publish.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def id_key(card_id: str) -> str:
@@ -197,7 +200,14 @@ def _parse_text(text: str, source: str, digest: str, problems: list[Problem]) ->
         return bad(2, "front matter must be a set of 'key: value' lines")
     loc = _Located(node, first_line=2)
     card = _validate(data, loc, body, source, digest, problems, body_line)
-    return ParseResult(card if not problems else None, problems, loc.line("id") if "id" in data else 1)
+    warnings = []
+    if card is not None and not problems and card.kind == "guideline":
+        from workaid.core.content.limits import disagreements
+
+        warnings = [Problem(source, line, message) for line, message in disagreements(card.fields, body, body_line)]
+    return ParseResult(
+        card if not problems else None, problems, loc.line("id") if "id" in data else 1, warnings=warnings
+    )
 
 
 if TYPE_CHECKING:  # the C loader, when PyYAML has it, is the same constructor over a faster parser

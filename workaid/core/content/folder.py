@@ -148,6 +148,7 @@ class FolderResult:
     refs: list[CardRef] = field(default_factory=list)
     stamps: dict[str, FileStamp] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)  # debris, hidden files, links: noted, not loaded
+    warnings: list[Problem] = field(default_factory=list)  # of the files parsed: shown, never blocking
 
 
 @dataclass
@@ -177,6 +178,7 @@ def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -
     if not folder.is_dir():
         return FolderResult([], [Problem("", 0, "is not a folder (or cannot be opened)")], 0)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     skipped: list[Skipped] = []
     found: list[_Found] = []
     files = 0
@@ -199,6 +201,7 @@ def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -
             continue
         result = parse_card(raw, rel)
         problems.extend(result.problems)
+        warnings.extend(result.warnings)
         if result.card is not None:
             found.append(
                 _Found(rel, st, result.card, result.card.id, result.card.sha256, result.id_line, result.derived)
@@ -222,7 +225,7 @@ def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -
         stamps[f.rel] = (f.stat.st_size, f.stat.st_mtime_ns, ref.id, ref.sha256)
         if f.card is not None:
             cards.append(f.card if f.card.id == f.id else replace(f.card, id=f.id))
-    return FolderResult(cards, problems, files, refs, stamps, skipped)
+    return FolderResult(cards, problems, files, refs, stamps, skipped, warnings)
 
 
 def _starts_with_dashes(path: str) -> bool:

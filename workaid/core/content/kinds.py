@@ -39,6 +39,7 @@ def check_kind(kind: str, fields: dict[str, Any], body: str, bad: Report, body_l
     check = _CHECKS.get(kind)
     if check is not None:
         check(fields, body, bad, body_line)
+    _check_limits_marker(kind, fields, body, bad, body_line)
 
 
 def placeholders_in(body: str) -> list[str]:
@@ -160,6 +161,24 @@ def _check_guideline(fields: dict[str, Any], body: str, bad: Report, body_line: 
             ("discretion", "escalate_to"),
             f"escalate_to '{d['escalate_to']}' is also a listed role; it should be the role above them all",
         )
+
+
+def _check_limits_marker(kind: str, fields: dict[str, Any], body: str, bad: Report, body_line: int) -> None:
+    """A {{limits}} marker must stand on its own line, on a card whose discretion table it can show."""
+    from workaid.core.content.limits import MARKER, marker_lines
+
+    for n, own in marker_lines(body):
+        if not own:
+            if kind != "script":  # in a script, {{ and }} are also how literal braces are written
+                bad(body_line + n, f"{MARKER} must be on a line of its own, where the limits table goes")
+        elif kind != "guideline":
+            bad(body_line + n, f"{MARKER} shows a guideline's discretion table, and a {kind} card has none; remove it")
+        elif fields.get("discretion") is None:
+            bad(
+                body_line + n,
+                f"{MARKER} shows the card's discretion table, but this card has none: "
+                "add a 'discretion' block to the front matter, or remove the marker",
+            )
 
 
 def _first_use_lines(body: str, body_line: int) -> dict[str, int]:

@@ -200,7 +200,9 @@ class Library:
                 raws[card.id] = card.body
         label = source_label or str(folder.resolve())
         fingerprint = folder_fingerprint(folder) if label == BUNDLED else ""
-        report = self.store.replace_all(result.cards, raws, label, fingerprint)
+        report = self.store.replace_all(result.cards, raws, label, fingerprint)._replace(
+            warnings=tuple(result.warnings)
+        )
         self.searcher.invalidate()
         if label != BUNDLED and self.rebuild_pending():
             self._rebuilt(f"refilled from {label}")
@@ -220,6 +222,14 @@ class Library:
 
     def card(self, card_id: str) -> StoredCard | None:
         return self.store.get(card_id)
+
+    def version_raw(self, card_id: str, version: int) -> str | None:
+        return self.store.version_raw(card_id, version)
+
+    def recent_changes(self, limit: int = 50) -> list[dict[str, Any]]:
+        """What the shared folder brought lately, newest first (the bundled pack's own
+        first load is not news)."""
+        return self.store.recent_versions(limit, exclude_source=BUNDLED)
 
     def history(self, card_id: str) -> list[dict[str, Any]]:
         return self.store.history(card_id)

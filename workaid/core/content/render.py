@@ -14,7 +14,10 @@ from __future__ import annotations
 import html
 import re
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from workaid.core.content.limits import expand_limits
 
 if TYPE_CHECKING:
     import markdown
@@ -123,6 +126,16 @@ def to_html(markdown_text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def card_body_html(markdown_text: str, fields: Mapping[str, Any] | None) -> str:
+    """A card's body as a rep sees it: its ``{{limits}}`` line shows the discretion table itself."""
+    return to_html(expand_limits(markdown_text, fields))
+
+
+def card_plain_text(markdown_text: str, fields: Mapping[str, Any] | None) -> str:
+    """A card's body as the search index holds it: with its limits table, so "£24" finds the card."""
+    return plain_text(expand_limits(markdown_text, fields))
 
 
 def is_safe_link(url: str) -> bool:

@@ -36,7 +36,7 @@ from workaid.core.schema import (
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from workaid.core.content.cards import Card
+    from workaid.core.content.cards import Card, Problem
 
 log = logging.getLogger("workaid.store")
 
@@ -309,6 +309,7 @@ class ImportReport(NamedTuple):
     changed: int
     removed: int
     unchanged: int
+    warnings: tuple[Problem, ...] = ()  # loaded anyway; the owner should look (see cards.ParseResult)
 
     @property
     def total(self) -> int:
@@ -597,6 +598,27 @@ class Store:
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
     @_guarded
+    def version_raw(self, card_id: str, version: int) -> str | None:
+        """The whole file text of one version of a card; None when this desk never held it."""
+        row = self.live.execute(
+            "SELECT raw FROM card_versions WHERE card_id = ? AND version = ? AND raw != ''", [card_id, version]
+        ).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def recent_versions(self, limit: int = 50, exclude_source: str = "") -> list[dict[str, Any]]:
+        """The newest card versions this desk recorded, newest first, with the card's
+        current title; versions from `exclude_source` (the bundled pack) left out."""
+        cur = self.live.execute(
+            "SELECT v.card_id, v.version, v.title, v.author, v.note, v.published_at, v.recorded_at, v.source, "
+            "c.title AS current_title, c.kind FROM card_versions v JOIN cards c ON c.id = v.card_id "
+            "WHERE v.source != ? ORDER BY COALESCE(v.published_at, v.recorded_at) DESC, v.version DESC LIMIT ?",
+            [exclude_source, limit],
+        )
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    @_guarded
     def raw_by_hash(self, hashes: Iterable[str]) -> dict[str, str]:
         """The text of every card version this desk holds, by sha256 (for sync)."""
         hashes = list(hashes)
@@ -646,9 +668,9 @@ def _stored(row: tuple[Any, ...]) -> StoredCard:
 
 
 def _card_row(card: Card, version: int, now: str) -> dict[str, Any]:
-    from workaid.core.content.render import plain_text
+    from workaid.core.content.render import card_plain_text
 
-    plain = plain_text(card.body)
+    plain = card_plain_text(card.body, card.fields)
     if card.summary:
         plain = card.summary + "\n" + plain
     return {

@@ -33,6 +33,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from workaid.core.content.limits import RoleLimit as RoleLimit
+from workaid.core.content.limits import how_often
+from workaid.core.content.limits import money as money
+from workaid.core.content.limits import times_word as times_word
+from workaid.core.content.limits import unit_symbol as unit_symbol
 from workaid.core.errors import WorkAidError
 
 VERDICTS = ("within", "senior", "escalate")
@@ -43,36 +48,12 @@ MAX_AMOUNT = Decimal("1000000000")
 MAX_PLACES = 6  # finer than any price; more is a float artefact or a typo
 HISTORY = "times-used"  # the name `unconfirmed` uses for an unknown waiver history
 
-_CURRENCY = {"GBP": "£", "EUR": "€", "USD": "$"}
 _AMOUNT_RE = re.compile(r"^[£$€]?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 _ROLE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 class AuthorityInputError(WorkAidError, ValueError):
     """The amount, role, facts or the card's discretion block cannot be used; the message says why."""
-
-
-@dataclass(frozen=True)
-class RoleLimit:
-    """One row of a discretion table."""
-
-    role: str
-    max_amount: Decimal
-    conditions: tuple[str, ...] = ()
-    per_count: int | None = None
-    per_months: int | None = None
-
-    def describe(self, unit: str) -> str:
-        """The row as a rep would read it out, e.g. 'rep: up to £12, once per 12 months, if first-offence'."""
-        if self.max_amount == 0:
-            parts = [f"{self.role}: nothing (may not grant this)"]
-        else:
-            parts = [f"{self.role}: up to {money(self.max_amount, unit, short=True)}"]
-        if self.per_count:
-            parts.append(f"{times_word(self.per_count)} per {self.per_months} months")
-        if self.conditions:
-            parts.append("if " + " and ".join(self.conditions))
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -351,7 +332,7 @@ def _check_row(
         else:
             out.failures.append(f"The {row.role} limit needs {cond}, which is not met.")
     if row.per_count:
-        period = f"{times_word(row.per_count)} per {row.per_months} months"
+        period = how_often(row.per_count, row.per_months)
         if used is None:
             out.grants = False
             out.failures.append(
@@ -496,33 +477,6 @@ def _decide(
     )
 
 
-# -- words -----------------------------------------------------------------------------
-def money(amount: Decimal, unit: str, short: bool = False) -> str:
-    """An amount in its unit: £12.00 (or £12 when `short` and whole), CHF 12.00, 3 credits."""
-    if amount == amount.to_integral_value() and short:
-        number = f"{amount:,.0f}"
-    elif amount == amount.quantize(Decimal("0.01")):
-        number = f"{amount:,.2f}"
-    else:
-        number = f"{amount.normalize():,f}"
-    unit = unit.strip()
-    if unit.upper() in _CURRENCY:
-        return f"{_CURRENCY[unit.upper()]}{number}"
-    if re.fullmatch(r"[A-Z]{3}", unit):
-        return f"{unit} {number}"
-    return f"{number} {unit}"
-
-
-def unit_symbol(unit: str) -> str:
-    """What to show by an amount field: £ for GBP, else the unit itself (CHF, credits)."""
-    unit = str(unit).strip()
-    return _CURRENCY.get(unit.upper(), unit)
-
-
+# -- words (the row wording itself is in workaid.core.content.limits) -------------------
 def _plain_number(d: Decimal) -> str:
     return f"{d:f}"
-
-
-def times_word(n: int) -> str:
-    """1 -> 'once', 2 -> 'twice', 3 -> '3 times'."""
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from workaid.core.desk.authority import HISTORY, Decision, money
+from workaid.core.content.limits import money
+from workaid.core.desk.authority import HISTORY, Decision
 
 Voice = Literal["screen", "text", "note"]
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workaid.core.clock import parse_stamp
-from workaid.core.desk.authority import AuthorityInputError, Decision, Discretion, RoleLimit, money, times_word
+from workaid.core.content.limits import conditions_words, how_often
+from workaid.core.desk.authority import AuthorityInputError, Decision, Discretion, RoleLimit, money
 from workaid.core.desk.authority_words import AuthorityAnswer
 
 _TEXT_CHANGED = "text changed"
@@ -38,26 +39,69 @@ class CardChange:
         return f"Updated{when}{by}: {'; '.join(self.changes)}"
 
 
-def _row_changes(old: RoleLimit, new: RoleLimit, unit: str) -> list[str]:
+@dataclass(frozen=True)
+class FieldChange:
+    """One structured field that differs between two versions of a card, in two wordings.
+
+    The rep mid-call needs only the news ("senior-rep limit now £25"); an owner comparing
+    versions needs both sides ("senior-rep: up to £24 → £25"). One differ makes both, so
+    the banner and the owner's diff can never disagree about what changed.
+    """
+
+    field: str  # the front-matter key ("discretion", "direct")
+    now: str
+    before_after: str
+
+
+def _amount(row: RoleLimit, unit: str) -> str:
+    return "nothing" if row.max_amount == 0 else f"up to {money(row.max_amount, unit, short=True)}"
+
+
+def _how_often(row: RoleLimit) -> str:
+    return how_often(row.per_count, row.per_months) if row.per_count else "no per-customer limit"
+
+
+def _needs(row: RoleLimit) -> str:
+    return conditions_words(row.conditions) if row.conditions else "no conditions"
+
+
+def _row_changes(old: RoleLimit, new: RoleLimit, unit: str, old_unit: str) -> list[FieldChange]:
     out = []
+    role = new.role
     if old.max_amount != new.max_amount:
-        out.append(f"{new.role} limit now {money(new.max_amount, unit, short=True)}")
+        out.append(
+            FieldChange(
+                "discretion",
+                f"{role} limit now {money(new.max_amount, unit, short=True)}",
+                f"{role}: up to {money(old.max_amount, old_unit, short=True)} → {money(new.max_amount, unit, short=True)}"
+                if old.max_amount and new.max_amount
+                else f"{role}: {_amount(old, old_unit)} → {_amount(new, unit)}",
+            )
+        )
     if (old.per_count, old.per_months) != (new.per_count, new.per_months):
         out.append(
-            f"{new.role} now {times_word(new.per_count)} per {new.per_months} months"
-            if new.per_count
-            else f"{new.role} no longer limited per customer"
+            FieldChange(
+                "discretion",
+                f"{role} now {how_often(new.per_count, new.per_months)}"
+                if new.per_count
+                else f"{role} no longer limited per customer",
+                f"{role}: {_how_often(old)} → {_how_often(new)}",
+            )
         )
     if old.conditions != new.conditions:
         out.append(
-            f"{new.role} now needs {' and '.join(new.conditions)}"
-            if new.conditions
-            else f"{new.role} no longer needs any condition"
+            FieldChange(
+                "discretion",
+                f"{role} now needs {conditions_words(new.conditions)}"
+                if new.conditions
+                else f"{role} no longer needs any condition",
+                f"{role} needs: {_needs(old)} → {_needs(new)}",
+            )
         )
     return out
 
 
-def limit_changes(old: Any, new: Any) -> list[str]:
+def limit_diff(old: Any, new: Any) -> list[FieldChange]:
     """The differences between two discretion blocks, row by row; [] when they agree."""
     if old == new:
         return []
@@ -65,25 +109,36 @@ def limit_changes(old: Any, new: Any) -> list[str]:
         a, b = Discretion.from_fields(old), Discretion.from_fields(new)
     except AuthorityInputError:
         if new is None:
-            return ["limits removed"]
+            return [FieldChange("discretion", "limits removed", "limits removed")]
         if old is None:
-            return ["limits added"]
-        return ["limits changed"]
-    out: list[str] = []
+            return [FieldChange("discretion", "limits added", "limits added")]
+        return [FieldChange("discretion", "limits changed", "limits changed")]
+    out: list[FieldChange] = []
     if a.unit != b.unit:
-        out.append(f"limits now in {b.unit}")
+        out.append(FieldChange("discretion", f"limits now in {b.unit}", f"limits in: {a.unit} → {b.unit}"))
     before = {r.role: r for r in a.roles}
     for row in b.roles:
         if row.role not in before:
-            out.append(f"new {row.describe(b.unit)}")
+            out.append(FieldChange("discretion", f"new {row.describe(b.unit)}", f"new row {row.describe(b.unit)}"))
         else:
-            out.extend(_row_changes(before[row.role], row, b.unit))
-    for role in before:
+            out.extend(_row_changes(before[row.role], row, b.unit, a.unit))
+    for role, row in before.items():
         if b.index(role) is None:
-            out.append(f"{role} row removed")
+            out.append(FieldChange("discretion", f"{role} row removed", f"row removed {row.describe(a.unit)}"))
     if a.escalate_to != b.escalate_to:
-        out.append(f"beyond every limit, {b.escalate_to} now decides")
-    return out or ["limits changed"]
+        out.append(
+            FieldChange(
+                "discretion",
+                f"beyond every limit, {b.escalate_to} now decides",
+                f"beyond every limit: {a.escalate_to} → {b.escalate_to} decides",
+            )
+        )
+    return out or [FieldChange("discretion", "limits changed", "limits changed")]
+
+
+def limit_changes(old: Any, new: Any) -> list[str]:
+    """The differences between two discretion blocks, row by row, as news; [] when they agree."""
+    return [c.now for c in limit_diff(old, new)]
 
 
 def _show(value: Any) -> str:
@@ -93,21 +148,92 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """Field-level summary of two cards' structured fields (the discretion block row by row)."""
+def _plain_value(value: Any) -> bool:
+    return isinstance(value, (str, int, float, list)) and not isinstance(value, bool)
+
+
+def _nested(value: Any) -> bool:
+    """A list of blocks (a checklist's steps): named part by part, never as one long repr."""
+    return isinstance(value, list) and any(isinstance(v, (Mapping, list)) for v in value)
+
+
+def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
+    """Field-level differences of two cards' structured fields (the discretion block row by row)."""
     old, new = dict(old or {}), dict(new or {})
     before, after = old.pop("discretion", None), new.pop("discretion", None)
-    out = limit_changes(before, after)
+    out = limit_diff(before, after)
     for key in sorted(set(old) | set(new)):
         if old.get(key) == new.get(key):
             continue
         if key not in new:
-            out.append(f"{key} removed")
-        elif isinstance(new[key], (str, int, float, list)) and not isinstance(new[key], bool):
-            out.append(f"{key} now {_show(new[key])}")
+            was = f" (was {_show(old[key])})" if _plain_value(old[key]) and not _nested(old[key]) else ""
+            out.append(FieldChange(key, f"{key} removed", f"{key} removed{was}"))
+        elif _plain_value(new[key]) and not _nested(new[key]):
+            if key in old and _plain_value(old[key]) and not _nested(old[key]):
+                both = f"{key}: {_show(old[key]) or '(empty)'} → {_show(new[key]) or '(empty)'}"
+            elif key in old:
+                both = f"{key} now {_show(new[key])}"
+            else:
+                both = f"{key} added: {_show(new[key])}"
+            out.append(FieldChange(key, f"{key} now {_show(new[key])}", both))
         else:
-            out.append(f"{key} changed")
+            parts = _leaf_changes(key, old[key], new[key]) if key in old else [f"{key} added"]
+            out.extend(FieldChange(key, f"{key} changed", part) for part in parts or [f"{key} changed"])
     return out
+
+
+def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Field-level summary of two cards' structured fields as news (the discretion block row by row).
+
+    A nested block (a checklist's steps) differs leaf by leaf for the owner but is one
+    piece of news for the rep, hence the duplicates dropped."""
+    return list(dict.fromkeys(c.now for c in field_diff(old, new)))
+
+
+_MAX_LEAVES = 8  # an owner reads a whole rewrite better in the file's own diff than in 40 arrows
+
+
+def _items(value: Any) -> dict[str, Any]:
+    """A block's parts by name: a mapping's keys; a list's items by their id, else by number."""
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    ids = [str(v["id"]) for v in value if isinstance(v, Mapping) and isinstance(v.get("id"), str)]
+    if len(ids) == len(value) and len(set(ids)) == len(ids):
+        return dict(zip(ids, value, strict=True))
+    return {str(n): v for n, v in enumerate(value, 1)}
+
+
+def _leaf_changes(path: str, old: Any, new: Any) -> list[str]:
+    """'steps › abusive › yes › outcome: supervisor → expert', one line per changed leaf of a
+    nested block (a checklist's steps, a script's placeholders), at most _MAX_LEAVES."""
+    out: list[str] = []
+    _walk_leaves(path, old, new, out)
+    if len(out) > _MAX_LEAVES:
+        out[_MAX_LEAVES - 1 :] = [f"and {len(out) - _MAX_LEAVES + 1} more changes in {path}"]
+    return out
+
+
+def _walk_leaves(where: str, a: Any, b: Any, out: list[str]) -> None:
+    if a == b or len(out) > _MAX_LEAVES:
+        return
+    if (
+        isinstance(a, (Mapping, list))
+        and isinstance(b, (Mapping, list))
+        and isinstance(a, Mapping) == isinstance(b, Mapping)
+    ):
+        x, y = _items(a), _items(b)
+        for k in list(x) + [k for k in y if k not in x]:
+            if k not in y:
+                out.append(f"{where} › {k} removed")
+            elif k not in x:
+                shown = "" if isinstance(y[k], (Mapping, list)) else f": {_show(y[k])}"
+                out.append(f"{where} › {k} added{shown}")
+            else:
+                _walk_leaves(f"{where} › {k}", x[k], y[k], out)
+    elif isinstance(a, (Mapping, list)) or isinstance(b, (Mapping, list)):
+        out.append(f"{where} changed")
+    else:
+        out.append(f"{where}: {_show(a)} → {_show(b)}")
 
 
 def _when(version: Mapping[str, Any]) -> dt.datetime | None:

@@ -38,7 +38,14 @@ POLL_DEFAULT = 60
 POLL_MIN = 5
 POLL_MAX = 86400
 
-DEFAULTS: dict[str, Any] = {"share": None, "trusted_keys": (), "poll_seconds": POLL_DEFAULT, "author": None}
+DEFAULTS: dict[str, Any] = {
+    "share": None,
+    "trusted_keys": (),
+    "poll_seconds": POLL_DEFAULT,
+    "author": None,
+    "source": None,
+    "key": None,
+}
 MAX_AUTHOR = 200
 KNOWN = tuple(DEFAULTS)
 DEFAULT_SOURCE = "default"
@@ -61,6 +68,8 @@ class Config:
     trusted_keys: tuple[str, ...] = ()
     poll_seconds: int = POLL_DEFAULT
     author: str | None = None  # the name `publish` records (default: the login name)
+    source: str | None = None  # the content owner's folder of card files (`workaid edit`, the window's "Edit cards…")
+    key: str | None = None  # the publisher's private key file, for publishing from the workbench
     sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, DEFAULT_SOURCE), hash=False)
     consulted: tuple[str, ...] = ()
 
@@ -122,6 +131,8 @@ def load_config(
         trusted_keys=tuple(values["trusted_keys"]),
         poll_seconds=values["poll_seconds"],
         author=values["author"],
+        source=values["source"],
+        key=values["key"],
         sources=sources,
         consulted=tuple(consulted),
     )
@@ -137,6 +148,8 @@ def describe(config: Config) -> str:
         "trusted_keys": _toml_value(list(config.trusted_keys)),
         "poll_seconds": _toml_value(config.poll_seconds),
         "author": _toml_value(config.author or ""),
+        "source": _toml_value(config.source if config.source is not None else ""),
+        "key": _toml_value(config.key if config.key is not None else ""),
     }
     left = {k: f"{k} = {v}" for k, v in rendered.items()}
     # Line the comments up, but let one long key list run long rather than push all out.
@@ -144,7 +157,7 @@ def describe(config: Config) -> str:
     lines = []
     for k in KNOWN:
         note = f"from {config.sources.get(k, DEFAULT_SOURCE)}"
-        if k in ("share", "author") and getattr(config, k) is None:
+        if k in ("share", "author", "source", "key") and getattr(config, k) is None:
             note += " (not set)"
         lines.append(f"{left[k].ljust(width)}    # {note}")
     if config.consulted:
@@ -229,6 +242,8 @@ def _apply(
             layer[key] = _poll_seconds(value, where, label == CLI_SOURCE)
         elif key == "author":
             layer[key] = _author(value, where)
+        elif key in ("source", "key"):
+            layer[key] = _local_path(key, value, where, base)
     for key, value in layer.items():  # only after the whole layer checked out
         values[key] = value
         sources[key] = label
@@ -271,6 +286,25 @@ def _share(value: Any, where: str, base: Path) -> str | None:
             f"not {_type_name(value)}."
         )
     value = value.strip()
+    return _resolve(value, base) if value else None
+
+
+_LOCAL_EXAMPLES = {"source": ("a folder path", "~/cards"), "key": ("a key file path", "~/keys/publisher.key")}
+
+
+def _local_path(key: str, value: Any, where: str, base: Path) -> str | None:
+    """A path on this computer: the owner's folder of card files (`source`) or their
+    private key file (`key`, which never leaves the owner's machine); "" unsets it."""
+    what, example = _LOCAL_EXAMPLES[key]
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ConfigError(
+            f'{where}: {key} must be text ({what} in quotes, e.g. {key} = "{example}"), not {_type_name(value)}.'
+        )
+    value = value.strip()
+    if _URL.match(value):
+        raise ConfigError(f"{where}: {key} must be on this computer or a mounted drive, not a URL.")
     return _resolve(value, base) if value else None
 
 

@@ -199,6 +199,15 @@ def _unlink_all(paths: list[Path]) -> None:
 # --------------------------------------------------------------------------- load
 
 
+def needs_passphrase(path: Path) -> bool:
+    """Whether the private key file is protected by a passphrase (so a form asks for one
+    before trying); False when the file cannot be read: loading it then says why."""
+    try:
+        return b"ENCRYPTED" in _read_capped(Path(path).expanduser(), "publisher key file")
+    except (KeyProblem, OSError):
+        return False
+
+
 def load_private_key(path: Path, passphrase: str | None = None) -> PrivateKey:
     """Load the publisher's private key, with a sentence for each way that can go wrong.
 

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workaid.core.clock import stamp, utc_now
 from workaid.core.distribution import keys
@@ -44,6 +44,9 @@ from workaid.core.distribution.share import (
 )
 from workaid.core.errors import WorkAidError
 from workaid.core.fileio import atomic_write, is_temp_name
+
+if TYPE_CHECKING:
+    from workaid.core.content.cards import Problem
 
 log = logging.getLogger("workaid.pack")
 
@@ -315,6 +318,7 @@ class PublishReport:
     removed: list[str]
     unchanged: int
     notes: tuple[str, ...] = ()  # what the publish repaired on the way (a stale lock, temp files)
+    warnings: tuple[Problem, ...] = ()  # of the cards read for this publish: published anyway, worth a look
 
     @property
     def nothing(self) -> bool:
@@ -663,15 +667,30 @@ def publish(
         removed: list[str] = []
         new_objects: dict[str, bytes] = {}
         touched: set[str] = set()
-        unchanged = 0
         by_id = {r.id: r for r in result.refs}
         titles = {c.id: c for c in result.cards if c.sha256 == getattr(by_id.get(c.id), "sha256", None)}
-        for ref in result.refs:
-            cur = live_before.get(ref.id)
-            if cur is not None and cur.sha256 == ref.sha256:
-                unchanged += 1
+        verdicts = classify(
+            {r.id: r.sha256 for r in result.refs}, {cid: v.sha256 for cid, v in live_before.items()}, base
+        )
+        unchanged = len(result.refs) - sum(1 for cid, action, _ in verdicts if action != "removed")
+        for cid, action, conflict in verdicts:
+            cur = live_before.get(cid)
+            if action == "removed":
+                assert cur is not None  # only a live card can be removed
+                if conflict:
+                    conflicts.append(
+                        f"card '{cid}' is on the share (version {cur.version} by {cur.author or 'someone'}) but not in this folder, "
+                        "and this folder never had that version; it was not removed. Get the current cards and publish again."
+                    )
+                    continue
+                entry = cards_state[cid]
+                entry.deleted, entry.deleted_at, entry.deleted_by = True, now, author
+                removed.append(cid)
+                touched.add(cid)
                 continue
-            if cur is not None and base.get(ref.id) != cur.sha256:
+            ref = by_id[cid]
+            if conflict:
+                assert cur is not None  # a conflict is with a version on the share
                 older = next(
                     (v.version for v in cards_state[ref.id].versions if v.sha256 in (base.get(ref.id), ref.sha256)),
                     None,
@@ -700,25 +719,12 @@ def publish(
             (changed if cur is not None else added).append(ref.id)
             entry.deleted, entry.deleted_at, entry.deleted_by = False, "", ""
             touched.add(ref.id)
-        for cid, cur in live_before.items():
-            if cid in by_id:
-                continue
-            if base.get(cid) != cur.sha256:
-                conflicts.append(
-                    f"card '{cid}' is on the share (version {cur.version} by {cur.author or 'someone'}) but not in this folder, "
-                    "and this folder never had that version; it was not removed. Get the current cards and publish again."
-                )
-                continue
-            entry = cards_state[cid]
-            entry.deleted, entry.deleted_at, entry.deleted_by = True, now, author
-            removed.append(cid)
-            touched.add(cid)
         if conflicts:
             raise PublishConflict("Nothing was published:\n" + "\n".join(conflicts))
         now_cards = {r.id: r.sha256 for r in result.refs}
         if not touched:
             _write_state(source, now_cards, old_serial, result.stamps, previous_sha)
-            return PublishReport(None, [], [], [], unchanged, tuple(notes))
+            return PublishReport(None, [], [], [], unchanged, tuple(notes), tuple(result.warnings))
 
         # The serial only goes up: above the pointer, above every manifest or delta on the
         # share (a lost current.json, a publish killed before its switch) and above what
@@ -767,7 +773,65 @@ def publish(
         fs.call(atomic_write, share / POINTER, pointer_bytes)
         _write_state(source, now_cards, serial, result.stamps, manifest_sha)
     log.info("published serial %d to %s: +%d ~%d -%d", serial, share, len(added), len(changed), len(removed))
-    return PublishReport(serial, added, changed, removed, unchanged, tuple(notes))
+    return PublishReport(serial, added, changed, removed, unchanged, tuple(notes), tuple(result.warnings))
+
+
+def classify(
+    folder: Mapping[str, str], live: Mapping[str, str], base: Mapping[str, str]
+) -> list[tuple[str, str, bool]]:
+    """What a publish does with each card, as (id, "added"|"changed"|"removed", conflict).
+
+    `folder`, `live` and `base` map card ids to sha256: the source folder's files, the
+    share's current versions, and the versions this folder's copies were based on. A
+    card the share changed since this copy was based on it is a conflict (never
+    overwritten); so is removing a card the share has in a version this folder never
+    had. Cards the share already has as they are are not listed."""
+    out: list[tuple[str, str, bool]] = []
+    for cid, sha in folder.items():
+        cur = live.get(cid)
+        if cur == sha:
+            continue
+        out.append((cid, "added" if cur is None else "changed", cur is not None and base.get(cid) != cur))
+    for cid, cur in live.items():
+        if cid not in folder:
+            out.append((cid, "removed", base.get(cid) != cur))
+    return out
+
+
+def folder_base(source: Path) -> dict[str, str] | None:
+    """Which share version (by sha256) each card in `source` was last based on: what
+    publish compares with the share's current version to find a conflict. None when
+    the folder has no record (never published or checked out, or the record is damaged)."""
+    state = _read_state(Path(source))
+    return dict(state["cards"]) if state else None
+
+
+def rebase(source: Path, card_id: str, sha256: str) -> None:
+    """Record that the card's file in `source` now builds on the share's version
+    `sha256` (the owner took theirs, kept theirs under their own edit, or merged the
+    two): the next publish sees no conflict for it. Nothing else in the record moves."""
+    source = Path(source)
+    state = _read_state(source)
+    cards = dict(state.get("cards", {}))
+    cards[card_id] = sha256
+    _write_state(
+        source,
+        cards,
+        state.get("serial", 0),
+        state.get("stamps"),
+        state.get("manifest_sha256", ""),
+        state.get("pending"),
+    )
+
+
+def read_object(share: Path, sha256: str, size: int, timeout: float | None = None) -> bytes:
+    """One card version's file from the share, checked against its hash."""
+    from workaid.core.content.cards import MAX_CARD_BYTES
+
+    raw = _share(Path(share), timeout).read(object_name(sha256), min(size, MAX_CARD_BYTES))
+    if len(raw) != size or hashlib.sha256(raw).hexdigest() != sha256:
+        raise PackError(f"the object {object_name(sha256)} on the share is damaged")
+    return raw
 
 
 def _write_object(share: Path, sha: str, raw: bytes) -> None:

@@ -14,6 +14,8 @@ Keys (all work from the search box, the panels and the dialogs):
     Ctrl+H          hand-off note
     Ctrl+Shift+A    abusive-caller protocol (Enter, E, T, H)
     Ctrl+Shift+L    escalation log
+    Ctrl+Shift+U    recently updated cards (newest first; Enter opens one)
+    Ctrl+Shift+D    dismiss the marks of what changed since you last opened this card
     Ctrl+Shift+C    copy what the panel offers (filled script, protocol record, note…);
                     Ctrl+Enter too, in the script form and the hand-off note
     Tab             from the search box straight into the panel over the card
@@ -47,17 +49,21 @@ from PySide6.QtWidgets import (
 from workaid.core.desk.abusive import PROTOCOL_CARD
 from workaid.core.desk.changes import CardChange, compare
 from workaid.core.desk.routing import CHECKLIST_CARD, Contact, hint_words, rank_contacts
+from workaid.core.desk.seen import SeenCards, SinceLastSeen, since_last_seen
+from workaid.core.desk.seen import default_path as seen_path
 from workaid.core.desk.session import CallSession
 from workaid.core.errors import EnvironmentProblem
 from workaid.ui.desk.call_timer import CallTimerButton
 from workaid.ui.desk.common import DeskPanel, desk_stylesheet
 from workaid.ui.desk.log_service import LogService
 from workaid.ui.layout import NARROW_WIDTH
+from workaid.ui.tasks import Tasks
 
 if TYPE_CHECKING:
     from workaid.ui.desk.escalation_log_view import EscalationLogDialog
     from workaid.ui.desk.handoff_dialog import HandoffDialog
     from workaid.ui.desk.host import DeskHost
+    from workaid.ui.desk.recent_view import RecentDialog
 
 log = logging.getLogger("workaid.ui.desk")
 
@@ -287,7 +293,12 @@ class Desk(QObject):
         self._focus_panel_next = False
         self._handoff: HandoffDialog | None = None
         self._log_view: EscalationLogDialog | None = None
+        self._recent_view: RecentDialog | None = None
         self._shut = False
+        # The versions this rep last opened (local to this desk), saved off the GUI thread.
+        self.seen = SeenCards(seen_path(window.library.data_dir))
+        self._seen_tasks = Tasks(self, max_threads=1)
+        self.since: SinceLastSeen | None = None  # what the open card's marks show, until dismissed
 
         style = desk_stylesheet()
         self.bar = CallBar(self)
@@ -315,6 +326,14 @@ class Desk(QObject):
         self._action("abusive", "Abusive-caller protocol", ("Ctrl+Shift+A",), self.open_abusive, app_wide)
         self.bar.menu.addSeparator()
         self._action("log", "Escalation log…", ("Ctrl+Shift+L",), self.open_log, app_wide)
+        self._action("recent", "Recently updated cards…", ("Ctrl+Shift+U",), self.open_recent, app_wide)
+        self._action(
+            "dismiss_changes",
+            "Dismiss the marked changes",
+            ("Ctrl+Shift+D",),
+            self.dismiss_changes,
+            Qt.ShortcutContext.WindowShortcut,
+        )
         self._action(
             "copy",
             "Copy (script, record, contact)",
@@ -445,11 +464,16 @@ class Desk(QObject):
         previous, self._shown_card = self._shown_card, card
         self._shown_id = card_id
         change = self._change(previous, card) if again else None
+        since = None if again else self._since_last_seen(card)
+        self.since = since if not again else self.since
         if change is not None:
             self.pane.show_banner(change.banner(self.clock().tzinfo))
             self._status(change.banner(self.clock().tzinfo))
+        elif since is not None:
+            self.pane.show_banner(since.banner(self.clock().tzinfo) + "  (Ctrl+Shift+D hides the marks)")
         elif not again:
             self.pane.hide_banner()
+        self._mark_seen(card)
         restore = self._panel_focus if again else None
         self._panel_focus = None
         if self.session.started:
@@ -462,6 +486,8 @@ class Desk(QObject):
                 panel.card_replaced(change, change.banner(self.clock().tzinfo))
             panel.show_card(card)
         self.pane.show_panel(panel)
+        if since is not None and card.kind != "script":  # a script's body is its filled-in preview
+            self.window.card_view.show_body(self._highlighted(since))
         if self._focus_panel_next and panel is not None:
             panel.focus_first()
         elif restore is not None and restore.isVisible():
@@ -483,6 +509,49 @@ class Desk(QObject):
         if change is not None:
             log.info("card %s changed on screen: %s", card.id, "; ".join(change.changes))
         return change
+
+    # -- what changed since the rep last opened a card ------------------------------------------
+    def _since_last_seen(self, card: Any) -> SinceLastSeen | None:
+        seen = self.seen.last_seen(card.id)
+        if seen is None or seen >= card.version:
+            return None
+        try:
+            history = self.library.history(card.id)
+            raws = {seen: self.library.version_raw(card.id, seen) or ""}
+        except EnvironmentProblem as e:
+            log.warning("cannot read the history of %s: %s", card.id, e)
+            return None
+        since = since_last_seen(card, seen, raws, history)
+        if since is not None:
+            log.info("card %s changed since version %s was last opened here", card.id, seen)
+        return since
+
+    def _highlighted(self, since: SinceLastSeen) -> str:
+        from workaid.core.content.highlight import highlighted_html
+        from workaid.core.content.limits import expand_limits
+
+        # The limits table is compared as the rep reads it, so a changed limit is marked in it.
+        old = expand_limits(since.old_body, dict(since.old_fields))
+        return highlighted_html(old, expand_limits(since.new_body, dict(since.new_fields)))
+
+    def _mark_seen(self, card: Any) -> None:
+        if self.seen.mark(card.id, card.version):
+            self._seen_tasks.run(self.seen.save, None, self._seen_not_saved)
+
+    def _seen_not_saved(self, exc: BaseException) -> None:
+        # Only the marks of what changed are at stake; the rep need not be told.
+        log.warning("could not save which card versions were opened: %r", exc)
+
+    def dismiss_changes(self) -> None:
+        """Ctrl+Shift+D: the card as it is, without the marks of what changed."""
+        view = self.window.card_view
+        if self.since is None or view.card is None or view.card.id != self.since.card_id:
+            return
+        self.since = None
+        self.pane.hide_banner()
+        if view.card.kind != "script":
+            view.show_card(view.card)
+        self._status("Changes dismissed: the card as it is now.")
 
     def _panel_for(self, card: Any) -> DeskPanel | None:
         kind = card.kind
@@ -571,6 +640,13 @@ class Desk(QObject):
     def open_handoff(self) -> None:
         self.handoff.open_for_call()
 
+    def open_recent(self) -> None:
+        if self._recent_view is None:
+            from workaid.ui.desk.recent_view import RecentDialog
+
+            self._recent_view = RecentDialog(self, self._widget)
+        self._recent_view.open_view()
+
     @property
     def log_view(self) -> EscalationLogDialog:
         if self._log_view is None:
@@ -603,7 +679,12 @@ class Desk(QObject):
         if self._shut:
             return
         self._shut = True
-        for dialog in (self._handoff, self._log_view):
+        for dialog in (self._handoff, self._log_view, self._recent_view):
             if dialog is not None:
                 dialog.close()
         self.log_service.close()
+        self._seen_tasks.close()
+        try:
+            self.seen.save()
+        except OSError as e:
+            log.warning("could not save which card versions were opened: %s", e)

@@ -21,6 +21,7 @@ from workaid.core.desk.abusive import STEP_LABELS, ProtocolStep
 from workaid.core.desk.checklist import TrailEntry
 from workaid.core.desk.handoff import LEVEL_NAMES, ConsultedCard
 from workaid.core.desk.routing import Contact
+from workaid.core.desk.seen import RecentChange
 
 _ROOT = QModelIndex()
 _USER = int(Qt.ItemDataRole.UserRole)
@@ -392,4 +393,50 @@ class ProtocolStepsModel(_ListModel):
             return state
         if role == self.AtRole:
             return done.at.isoformat() if done else ""
+        return None
+
+
+class RecentModel(_ListModel):
+    """Recently updated cards (core.desk.seen.RecentChange), newest first."""
+
+    IdRole = _USER + 1
+    TitleRole = _USER + 2
+    VersionRole = _USER + 3
+    UnreadRole = _USER + 4
+    DetailRole = _USER + 5
+
+    def __init__(self, tz: Callable[[], dt.tzinfo | None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tz = tz
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        return _names(
+            {
+                self.IdRole: b"cardId",
+                self.TitleRole: b"title",
+                self.VersionRole: b"version",
+                self.UnreadRole: b"unread",
+                self.DetailRole: b"detail",
+            }
+        )
+
+    def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
+        change: RecentChange | None = self._row(index)
+        if change is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = "● " if change.unread else ""
+            return f"{mark}{change.title}\n{change.describe(self._tz())}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{change.title} ({change.card_id}): {change.describe(self._tz())}"
+        if role == self.IdRole:
+            return change.card_id
+        if role == self.TitleRole:
+            return change.title
+        if role == self.VersionRole:
+            return change.version
+        if role == self.UnreadRole:
+            return change.unread
+        if role == self.DetailRole:
+            return change.describe(self._tz())
         return None

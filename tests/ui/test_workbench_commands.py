@@ -1,0 +1,136 @@
+"""The workbench beyond one file: the form and the source in step both ways, the desk's
+authority panel over the preview, and the owner's commands (new from a template, move,
+change id, delete, mark reviewed, history with diff and restore)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from uihelpers import CONTENT
+
+from tests.core.share_rig import rig  # noqa: F401  (fixture)
+
+FEE = "fees/late-fee-waiver.md"
+
+
+@pytest.fixture
+def open_workbench(qtbot, tmp_path):
+    from workaid.ui.workbench.window import DISCARD, WorkbenchWindow
+
+    made = []
+
+    def make(folder, data_dir=None):
+        w = WorkbenchWindow(folder, data_dir or tmp_path / "data")
+        w.ask_unsaved = lambda _path: DISCARD
+        qtbot.addWidget(w)
+        made.append(w)
+        w.show()
+        qtbot.waitExposed(w)
+        qtbot.waitUntil(lambda: w.catalog is not None)
+        return w
+
+    yield make
+    for w in made:
+        w.shutdown()
+
+
+@pytest.fixture
+def source(tmp_path):
+    folder = tmp_path / "cards"
+    shutil.copytree(CONTENT, folder)
+    return folder
+
+
+def test_a_limit_edited_in_the_form_reaches_the_file_and_the_authority_answer(open_workbench, source, qtbot):
+    w = open_workbench(source)
+    assert w.open_card(FEE)
+    w.revalidate()
+    authority = w.commands.desk_preview.authority
+    assert w.commands.desk_preview.shown == "authority"
+    # The owner tries an amount as a senior rep in the desk's own panel over the preview.
+    authority.role.setCurrentIndex(authority.role.findData("senior-rep"))
+    authority.amount.setText("26")
+    assert "up to £24" in authority.detail.text()
+    edited = w.commands.form.form()
+    edited.fields["discretion"]["roles"][1]["max_amount"] = 28
+    w.commands.form.set_form(edited)
+    w.commands.form.edited.emit()  # what a change in the table's amount cell emits
+    assert "max_amount: 28" in w.source_text()
+    w.revalidate()
+    assert authority.amount.text() == "26"  # kept while the owner edits the limits
+    assert "up to £28" in authority.detail.text() and "up to £24" not in authority.detail.text()
+
+
+def test_the_source_edited_by_hand_moves_the_form(open_workbench, source):
+    w = open_workbench(source)
+    assert w.open_card(FEE)
+    w.set_source_text(w.source_text().replace("title: Waiving a late-payment fee", "title: Late fee waivers"))
+    w.revalidate()
+    assert w.commands.form.form().title == "Late fee waivers"
+
+
+def test_a_new_card_from_a_template_opens_valid_and_ready(open_workbench, source, qtbot):
+    w = open_workbench(source)
+    path = w.commands.new_card("script", "Refund delay apology", "refund-delay-apology")
+    assert path is not None and path.exists()
+    qtbot.waitUntil(lambda: w.card is not None and w.card.path == "refund-delay-apology.md")
+    w.revalidate()
+    assert w.parsed is not None and w.parsed.card is not None and not w.parsed.problems
+
+
+def test_mark_reviewed_moves_the_date_and_suggests_the_publish_note(open_workbench, source):
+    w = open_workbench(source)
+    assert w.open_card(FEE)
+    before = (source / FEE).read_text()
+    w.commands.mark_reviewed(today=dt.date(2027, 2, 20))
+    after = (source / FEE).read_text()
+    assert before != after and "review_by: 2027-" in after
+    assert w.commands.suggested_note == "reviewed, no change"
+    assert "reviewed, no change" in w.status_label.text()
+    assert w.source_text() == after  # the editor shows the file as it now is
+
+
+def test_changing_an_id_updates_links_and_delete_keeps_the_file(open_workbench, source, qtbot):
+    w = open_workbench(source)
+    assert w.open_card("contacts/expert-directory.md")
+    w.revalidate()
+    w.commands.change_id("team-directory")
+    assert "id: team-directory" in (source / "contacts/expert-directory.md").read_text()
+    assert "card: team-directory" in (source / "escalation/escalation-checklist.md").read_text()
+    assert "now links to it" in w.status_label.text()
+    qtbot.waitUntil(lambda: w.card is not None)
+    kept = w.commands.delete_card(confirm=False)
+    assert kept is not None and kept.exists() and not (source / "contacts/expert-directory.md").exists()
+
+
+def test_history_diff_and_restore_of_a_published_card(open_workbench, rig, qtbot):
+    rig.write(FEE, (rig.src / FEE).read_text().replace("five days after", "seven days after"))
+    rig.publish("grace period now seven days")
+    rig.sync()
+    w = open_workbench(rig.src, rig.root / "desk")
+    assert w.open_card(FEE)
+    w.revalidate()
+    from workaid.ui.workbench.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(w, "late-fee-waiver", w.source_text())
+    qtbot.addWidget(dialog)
+    dialog.load()
+    assert dialog.model.rowCount() >= 2
+    assert "grace period now seven days" in dialog.model.index(0, 0).data()
+    # version 1 against version 2: the changed words are marked.
+    dialog.old_pick.setCurrentIndex(dialog.old_pick.findData(1))
+    dialog.new_pick.setCurrentIndex(dialog.new_pick.findData(2))
+    text = dialog.view.toPlainText()
+    assert "five" in text and "seven" in text
+    dialog.side_by_side.setChecked(True)
+    assert "seven" in dialog.view.toPlainText()
+    restored = []
+    dialog.restore_requested.connect(lambda t, v: restored.append(v))
+    dialog.old_pick.setCurrentIndex(dialog.old_pick.findData(1))
+    w.commands_restore = dialog.restore_requested.connect(w.commands._restore_text)
+    dialog.restore()
+    assert restored == [1]
+    assert "five days after" in w.source_text() and w.has_unsaved_edits()
+    assert w.commands.suggested_note == "restored version 1"
