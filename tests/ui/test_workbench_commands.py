@@ -134,3 +134,21 @@ def test_history_diff_and_restore_of_a_published_card(open_workbench, rig, qtbot
     assert restored == [1]
     assert "five days after" in w.source_text() and w.has_unsaved_edits()
     assert w.commands.suggested_note == "restored version 1"
+
+
+def test_a_new_owner_checks_out_the_share_from_the_workbench(open_workbench, rig, qtbot, tmp_path, monkeypatch):
+    from workaid.core.distribution.keys import public_key_text
+
+    config = tmp_path / "workaid.toml"
+    config.write_text(f'share = "{rig.share}"\ntrusted_keys = ["{public_key_text(rig.pub)}"]\n', encoding="utf-8")
+    monkeypatch.setenv("WORKAID_CONFIG", str(config))
+    w = open_workbench(rig.src)
+    dest = tmp_path / "new-owner"
+    w.commands.checkout(dest=dest)
+    qtbot.waitUntil(lambda: getattr(w.commands, "opened", None) is not None, timeout=10000)
+    opened = w.commands.opened
+    qtbot.addWidget(opened)
+    qtbot.waitUntil(lambda: opened.catalog is not None, timeout=10000)
+    assert (dest / FEE).read_bytes() == (rig.src / FEE).read_bytes()
+    assert "Checked out" in w.status_label.text()
+    opened.shutdown()

@@ -112,6 +112,7 @@ class WorkbenchCommands(QObject):
         column.addWidget(w.preview)  # moves it out of the outer splitter, into the column
         column.setStretchFactor(1, 3)
         column.setSizes([340, 520])
+        w.splitter.setStretchFactor(w.splitter.indexOf(column), 4)  # as the preview had
         # The preview column now holds two views: give it a little more of the width.
         total = sum(sizes) or 1400
         w.splitter.setSizes([int(total * 0.22), int(total * 0.37), total - int(total * 0.22) - int(total * 0.37)])
@@ -148,6 +149,7 @@ class WorkbenchCommands(QObject):
             ("reviewed", "Mark &reviewed", "Ctrl+Shift+R", self.mark_reviewed),
             ("history", "&History and diff…", "Ctrl+Shift+H", self.show_history),
             ("publish", "&Publish…", "Ctrl+Shift+P", self.publish),
+            ("checkout", "&Check out the share's cards into a new folder…", "", self.checkout),
         ):
             act = QAction(text, self.window)
             if shortcut:
@@ -285,6 +287,41 @@ class WorkbenchCommands(QObject):
         self.window.set_source_text(text)
         self.suggested_note = f"restored version {version}"
         self._say(f"Version {version} is in the editor as an unsaved edit: save, then publish it with a note.")
+
+    def checkout(self, dest: Path | None = None) -> None:
+        """A new owner's copy of the share's current cards, in a folder of their own,
+        opened in a workbench of its own when done."""
+        from workaid.core.distribution import pack
+        from workaid.core.distribution.config import load_config
+        from workaid.core.distribution.sync import trusted_keys
+
+        w = self.window
+        config = load_config()
+        if not config.share:
+            self._say("No shared folder is configured: set `share` in workaid.toml (workaid config shows it).")
+            return
+        if dest is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            name = QFileDialog.getExistingDirectory(w, "An empty folder for your copy of the cards")
+            if not name:
+                return
+            dest = Path(name)
+        share, trusted = Path(config.share), trusted_keys(config.trusted_keys)
+        self._say(f"Checking out the cards from {share} into {dest}…")
+
+        def done(report: pack.CheckoutReport) -> None:
+            from workaid.ui.workbench.window import WorkbenchWindow
+
+            self.opened = WorkbenchWindow(dest, w.data_dir)
+            self.opened.show()
+            self._say(f"Checked out {report.written} cards into {dest}; it is open in a new workbench window.")
+
+        w.tasks.run(
+            lambda: pack.check_out(share, dest, trusted),
+            done,
+            lambda e: self._say(f"Not checked out: {for_person(e)}"),
+        )
 
     def publish(self) -> None:
         from workaid.core.distribution.config import load_config

@@ -208,10 +208,15 @@ class HistoryDialog(QDialog):
                 if v.held:
                     pick.addItem(f"version {v.version}", v.version)
             pick.blockSignals(False)
-        # Default: the latest version against the editor, or the last two.
-        if self.old_pick.count() > 1:
-            self.old_pick.setCurrentIndex(1)
-        self.new_pick.setCurrentIndex(0)
+        # Default: the latest version against the editor; when the editor holds just that,
+        # the last two versions.
+        held = [v.version for v in rows if v.held]
+        if held:
+            self.old_pick.setCurrentIndex(self.old_pick.findData(held[0]))
+            self.new_pick.setCurrentIndex(0)
+            if len(held) > 1 and self._texts.get(held[0]) == self.editor_text:
+                self.old_pick.setCurrentIndex(self.old_pick.findData(held[1]))
+                self.new_pick.setCurrentIndex(self.new_pick.findData(held[0]))
         self.refresh_diff()
 
     def _text(self, choice: int) -> str:
