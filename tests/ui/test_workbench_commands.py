@@ -152,3 +152,26 @@ def test_a_new_owner_checks_out_the_share_from_the_workbench(open_workbench, rig
     assert (dest / FEE).read_bytes() == (rig.src / FEE).read_bytes()
     assert "Checked out" in w.status_label.text()
     opened.shutdown()
+
+
+def test_the_list_filters_by_tag(open_workbench, source):
+    w = open_workbench(source)
+    index = w.tag_filter.findData("late-payment")
+    assert index > 0
+    w.tag_filter.setCurrentIndex(index)
+    paths = {w.model.index(r, 0).data(w.model.PathRole) for r in range(w.model.rowCount())}
+    assert FEE in paths and "escalation/escalation-checklist.md" not in paths
+
+
+def test_the_body_tab_edits_the_text_and_keeps_the_front_matter_as_written(open_workbench, source):
+    w = open_workbench(source)
+    assert w.open_card(FEE)
+    front_before = w.source_text().split("\n---\n", 1)[0]
+    w.revalidate()
+    body = w.commands.body_edit
+    assert body.toPlainText().startswith("The late-payment fee is")
+    body.setPlainText(body.toPlainText().replace("five days after", "seven days after"))
+    assert "seven days after" in w.source_text()
+    assert w.source_text().split("\n---\n", 1)[0] == front_before  # the front matter untouched
+    w.revalidate()
+    assert w.parsed is not None and w.parsed.card is not None and "seven days" in w.parsed.card.body

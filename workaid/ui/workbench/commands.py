@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QWidget,
@@ -40,6 +42,15 @@ if TYPE_CHECKING:
     from workaid.ui.workbench.window import WorkbenchWindow
 
 log = logging.getLogger("workaid.ui.workbench")
+
+
+_FRONT = re.compile(r"\A(\ufeff?---[ \t]*\n.*?\n---[ \t]*(?:\n|\Z))", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter with its fences, body) of a card file's text; ("", text) without one."""
+    m = _FRONT.match(text)
+    return (m.group(1), text[m.end() :]) if m else ("", text)
 
 
 class NewCardDialog(QDialog):
@@ -119,6 +130,20 @@ class WorkbenchCommands(QObject):
         self.form.edited.connect(self._form_edited)
         w.textParsed.connect(self._text_parsed)
 
+        # The body on its own, Markdown highlighted: its edits replace only the text after
+        # the front matter, so the file's front matter stays exactly as the owner wrote it.
+        from workaid.ui.workbench.highlighter import CardHighlighter
+
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setObjectName("BodyEditor")
+        self.body_edit.setAccessibleName("Card text (Markdown)")
+        self.body_edit.setFont(w.editor.font())
+        self.body_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._body_highlighter = CardHighlighter(self.body_edit.document())
+        w.add_editor_tab(self.body_edit, "Body")
+        self._setting_body = False
+        self.body_edit.textChanged.connect(self._body_edited)
+
     @Slot()
     def _form_edited(self) -> None:
         self._from_form = True
@@ -127,8 +152,30 @@ class WorkbenchCommands(QObject):
         finally:
             self._from_form = False
 
+    @Slot()
+    def _body_edited(self) -> None:
+        if self._setting_body:
+            return
+        front, _body = split_front_matter(self.window.source_text())
+        self._from_form = True
+        try:
+            self.window.set_source_text(front + self.body_edit.toPlainText())
+        finally:
+            self._from_form = False
+
+    def _show_body(self) -> None:
+        """The body tab follows the source, unless the owner is typing in it."""
+        _front, body = split_front_matter(self.window.source_text())
+        if body != self.body_edit.toPlainText() and not self.body_edit.hasFocus():
+            self._setting_body = True
+            try:
+                self.body_edit.setPlainText(body)
+            finally:
+                self._setting_body = False
+
     @Slot(object)
     def _text_parsed(self, parsed: ParseResult) -> None:
+        self._show_body()
         card = parsed.card
         if card is None:
             self.form.say_problem("The form shows the last version without problems: fix the source to go on.")

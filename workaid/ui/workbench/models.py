@@ -35,11 +35,14 @@ class CardFilter:
     kind: str = ""
     owner: str = ""
     show: str = SHOW_ALL
+    tag: str = ""
 
     def matches(self, entry: CardEntry, today: dt.date) -> bool:
         if self.kind and entry.kind != self.kind:
             return False
         if self.owner and entry.owner != self.owner:
+            return False
+        if self.tag and self.tag not in entry.tags:
             return False
         if self.show == SHOW_INVALID and entry.valid:
             return False
@@ -169,6 +172,9 @@ class CardListModel(QAbstractListModel):
 
     def owners(self) -> list[str]:
         return sorted({e.owner for e in self._all if e.owner}, key=str.casefold)
+
+    def tags(self) -> list[str]:
+        return sorted({t for e in self._all for t in e.tags})
 
     def invalid_count(self) -> int:
         return sum(1 for e in self._all if not e.valid)

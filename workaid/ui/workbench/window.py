@@ -222,8 +222,12 @@ class WorkbenchWindow(QMainWindow):
         self.owner_filter = QComboBox(left)
         self.owner_filter.setObjectName("OwnerFilter")
         self.owner_filter.setAccessibleName("Owner filter")
+        self.tag_filter = QComboBox(left)
+        self.tag_filter.setObjectName("TagFilter")
+        self.tag_filter.setAccessibleName("Tag filter")
         row.addWidget(self.kind_filter, 1)
         row.addWidget(self.owner_filter, 1)
+        row.addWidget(self.tag_filter, 1)
         lv.addLayout(row)
         self.show_filter = QComboBox(left)
         self.show_filter.setObjectName("ShowFilter")
@@ -231,7 +235,7 @@ class WorkbenchWindow(QMainWindow):
         for value, label in SHOW_CHOICES:
             self.show_filter.addItem(label, value)
         lv.addWidget(self.show_filter)
-        self._fill_filters([], [])
+        self._fill_filters([], [], [])
         self.model = CardListModel(self)
         self.card_list = QListView(left)
         self.card_list.setObjectName("CardList")
@@ -333,6 +337,7 @@ class WorkbenchWindow(QMainWindow):
         self.search.textChanged.connect(self._apply_filter)
         self.kind_filter.currentIndexChanged.connect(self._apply_filter)
         self.owner_filter.currentIndexChanged.connect(self._apply_filter)
+        self.tag_filter.currentIndexChanged.connect(self._apply_filter)
         self.show_filter.currentIndexChanged.connect(self._apply_filter)
         self.card_list.clicked.connect(self._on_card_chosen)
         self.card_list.activated.connect(self._on_card_chosen)
@@ -351,10 +356,11 @@ class WorkbenchWindow(QMainWindow):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
 
-    def _fill_filters(self, kinds: list[str], owners: list[str]) -> None:
+    def _fill_filters(self, kinds: list[str], owners: list[str], tags: list[str]) -> None:
         for combo, values, everything, label in (
             (self.kind_filter, kinds, "All kinds", kind_label),
             (self.owner_filter, owners, "All owners", str),
+            (self.tag_filter, tags, "All tags", lambda t: f"#{t}"),
         ):
             keep = combo.currentData() or ""
             combo.blockSignals(True)
@@ -382,7 +388,7 @@ class WorkbenchWindow(QMainWindow):
         self.catalog = catalog
         self._other_ids = catalog.ids()
         self.model.set_entries(catalog.entries)
-        self._fill_filters(self.model.kinds(), self.model.owners())
+        self._fill_filters(self.model.kinds(), self.model.owners(), self.model.tags())
         if self.card is not None:
             self.model.set_edited(self.card.path, self.is_dirty())
             row = self.model.row_of(self.card.path)
@@ -421,6 +427,7 @@ class WorkbenchWindow(QMainWindow):
                 kind=self.kind_filter.currentData() or "",
                 owner=self.owner_filter.currentData() or "",
                 show=self.show_filter.currentData() or "",
+                tag=self.tag_filter.currentData() or "",
             )
         )
         if self.card is not None:
