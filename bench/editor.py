@@ -41,6 +41,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # Before anything imports Qt: the workbench is measured offscreen, with no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -49,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.corpus import generate  # noqa: E402
 from workaid.core.authoring.catalog import scan  # noqa: E402
@@ -79,7 +80,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def line(name: str, ms: list[float], target: str = "") -> str:
-    text = f"  {name:<22} n={len(ms):<4} p50 {pct(ms, 50):7.2f} ms   p95 {pct(ms, 95):7.2f} ms   max {max(ms):7.2f} ms"
+    text = f"  {name:<24} n={len(ms):<4} p50 {pct(ms, 50):7.2f} ms   p95 {pct(ms, 95):7.2f} ms   max {max(ms):7.2f} ms"
     return f"{text}   ({target})" if target else text
 
 
@@ -197,7 +198,7 @@ class FirstPaint(QObject):
         super().__init__()
         self.marks, self.name, self.after = marks, name, after
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if (
             event.type() == QEvent.Type.Paint
             and self.name not in self.marks
@@ -238,7 +239,8 @@ def open_window(folder: Path, data: Path) -> tuple[WorkbenchWindow, dict[str, fl
     return w, {k: (v - t0) * 1000 for k, v in marks.items()}
 
 
-def close_window(w: QWidget) -> None:
+def close_window(w: WorkbenchWindow) -> None:
+    w.ask_unsaved = lambda _path: window_module.DISCARD  # a modal question would block the bench
     w.close()
     w.deleteLater()
     application().processEvents()
@@ -316,10 +318,12 @@ def bench_typing(folders: Folders, cards: int, keystrokes: int) -> None:
 
             return wrapper
 
-        real_parse = window_module.parse_card
-        window_module.parse_card = spy(real_parse, parts["parse"])  # type: ignore[assignment]
-        w._show_problems = spy(w._show_problems, parts["problems"])  # type: ignore[method-assign]
-        w.preview.show_card = spy(w.preview.show_card, parts["preview"])  # type: ignore[method-assign]
+        module: Any = window_module  # patched here only, and put back after typing
+        patched: Any = w
+        real_parse = module.parse_card
+        module.parse_card = spy(real_parse, parts["parse"])
+        patched._show_problems = spy(w._show_problems, parts["problems"])
+        patched.preview.show_card = spy(w.preview.show_card, parts["preview"])
 
         # Type into a body paragraph half way down: the card stays valid, so every keystroke
         # renders a new preview.
@@ -343,12 +347,14 @@ def bench_typing(folders: Folders, cards: int, keystrokes: int) -> None:
             paint.append((t3 - t2) * 1000)
             total.append((t3 - t0) * 1000)
             texts.append(w.editor.toPlainText().encode("utf-8"))
-        window_module.parse_card = real_parse
+        module.parse_card = real_parse
         problems = len(w.parsed.problems) if w.parsed else -1
         close_window(w)
     finally:
         path.unlink()
-    rest = [u - p - q - r for u, p, q, r in zip(update, parts["parse"], parts["problems"], parts["preview"], strict=True)]
+    rest = [
+        u - p - q - r for u, p, q, r in zip(update, parts["parse"], parts["problems"], parts["preview"], strict=True)
+    ]
     bare = []
     for raw in texts:
         t = time.perf_counter()
@@ -496,7 +502,9 @@ def main() -> None:
         if "diff" in sections:
             bench_diff(args.runs or (5 if q else 20))
         if "publish" in sections:
-            bench_publish(folders, args.publish_cards or (500 if q else 2000), 100, args.publish_runs or (1 if q else 3))
+            bench_publish(
+                folders, args.publish_cards or (500 if q else 2000), 100, args.publish_runs or (1 if q else 3)
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -171,20 +171,31 @@ def _open_library(data_dir: Path, bundled: Path | None) -> Library | None:
                 return None
 
 
+EX_IOERR = 74  # sysexits: the data folder cannot be written
+
+
+def open_startup_log(data_dir: Path) -> StartupLog | None:
+    """This run's log file; None, after saying so in a dialog, when the data folder
+    cannot be written (the window could keep nothing: preferences, drafts, logs)."""
+    try:
+        return StartupLog(data_dir)
+    except OSError as e:
+        from PySide6.QtWidgets import QMessageBox
+
+        boot.resume_collector()
+        QMessageBox.critical(None, "WorkAid", f"WorkAid can't write to its data folder {data_dir}:\n{e}")
+        return None
+
+
 def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the desktop app until its window closes; returns the exit code."""
     data_dir = Path(data_dir)
     app = boot.start(list(argv) if argv is not None else sys.argv[:1])
     own_app = boot.made_here(app)
     gc_was_enabled = boot.pause_collector()  # already paused by boot.prepare in `workaid gui`
-    try:
-        startup_log = StartupLog(data_dir)
-    except OSError as e:
-        from PySide6.QtWidgets import QMessageBox
-
-        boot.resume_collector()
-        QMessageBox.critical(None, "WorkAid", f"WorkAid can't write to its data folder {data_dir}:\n{e}")
-        return 74  # EX_IOERR
+    startup_log = open_startup_log(data_dir)
+    if startup_log is None:
+        return EX_IOERR
     try:
         return _run(app, own_app, data_dir, bundled, startup_log, gc_was_enabled)
     finally:

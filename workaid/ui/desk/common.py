@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -275,3 +276,75 @@ class DeskPanel(QFrame):
 
     def card_replaced(self, change: Any, banner: str) -> None:
         """The card this panel shows is about to be replaced by a newer version (a sync)."""
+
+
+class DeskDialog(QDialog):
+    """The frame of the desk's own windows (escalation log, recently updated): a head
+    with the title and a figure on the right, a body, and a foot with the message line
+    and a row of buttons ending in Close."""
+
+    def __init__(self, name: str, title: str, accessible: str, heading: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWindowTitle(f"{title} — WorkAid")
+        self.setAccessibleName(accessible)
+        self.setStyleSheet(desk_stylesheet())
+        self.setModal(False)
+        # An explicit minimum: the layout then never resizes the shown window's limits
+        # (which some platforms, the tests' offscreen one included, cannot take).
+        self.setMinimumSize(360, 260)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        head = QFrame(self)
+        head.setObjectName("DialogHead")
+        hl = QHBoxLayout(head)
+        hl.setContentsMargins(18, 12, 18, 10)
+        heading_label = QLabel(heading, head)
+        heading_label.setObjectName("DialogTitle")
+        self.figure = QLabel(head)  # the totals, a count: what the window adds up to
+        self.figure.setObjectName("Totals")
+        hl.addWidget(heading_label)
+        hl.addStretch(1)
+        hl.addWidget(self.figure)
+        outer.addWidget(head)
+        self.body = QWidget(self)
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(18, 12, 18, 8)
+        self.body_layout.setSpacing(8)
+        outer.addWidget(self.body, 1)
+        foot = QFrame(self)
+        foot.setObjectName("DialogFoot")
+        fl = QVBoxLayout(foot)
+        fl.setContentsMargins(18, 6, 18, 12)
+        self.message = Message(foot, f"{accessible} message")
+        fl.addWidget(self.message)
+        self.buttons = QHBoxLayout()
+        fl.addLayout(self.buttons)
+        outer.addWidget(foot)
+        self.foot = foot
+
+    def add_buttons(self, *buttons: QWidget) -> None:
+        """The window's own buttons on the left, Close (Esc) on the right."""
+        from PySide6.QtWidgets import QPushButton
+
+        for b in buttons:
+            self.buttons.addWidget(b)
+        self.buttons.addStretch(1)
+        self.close_button = QPushButton("Close  Esc", self.foot)
+        self.close_button.setObjectName("SecondaryButton")
+        self.close_button.setAccessibleName("Close")
+        for b in (*buttons, self.close_button):
+            if hasattr(b, "setAutoDefault"):
+                b.setAutoDefault(False)
+        self.buttons.addWidget(self.close_button)
+        self.close_button.clicked.connect(self.reject)
+
+    def place_over_parent(self, max_w: int, max_h: int) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            pg = parent.frameGeometry()
+            w = min(max_w, max(400, pg.width() - 40))
+            h = min(max_h, max(320, pg.height() // 2))
+            self.resize(w, h)
+            self.move(pg.x() + (pg.width() - w) // 2, pg.y() + max(0, (pg.height() - h) // 3))

@@ -11,20 +11,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from workaid.core.errors import for_person
-from workaid.ui.desk.common import Message, desk_stylesheet, present
+from workaid.ui.desk.common import DeskDialog, present
 from workaid.ui.desk.log_service import Counts
 from workaid.ui.desk.models import CountsModel
 
@@ -32,43 +28,16 @@ if TYPE_CHECKING:
     from workaid.ui.desk.desk import Desk
 
 
-class EscalationLogDialog(QDialog):
+class EscalationLogDialog(DeskDialog):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("EscalationLogDialog", "Escalation log", "Escalation log", "Your escalations", parent)
         self.desk = desk
-        self.setObjectName("EscalationLogDialog")
-        self.setWindowTitle("Escalation log — WorkAid")
-        self.setAccessibleName("Escalation log")
-        self.setStyleSheet(desk_stylesheet())
-        self.setModal(False)
-        # An explicit minimum: the layout then never resizes the shown window's limits
-        # (which some platforms, the tests' offscreen one included, cannot take).
-        self.setMinimumSize(360, 260)
         self.loaded = False  # the counts on screen are current
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        head = QFrame(self)
-        head.setObjectName("DialogHead")
-        hl = QHBoxLayout(head)
-        hl.setContentsMargins(18, 12, 18, 10)
-        title = QLabel("Your escalations", head)
-        title.setObjectName("DialogTitle")
-        self.totals = QLabel(head)
-        self.totals.setObjectName("Totals")
+        self.totals = self.figure
         self.totals.setAccessibleName("Totals")
-        hl.addWidget(title)
-        hl.addStretch(1)
-        hl.addWidget(self.totals)
-        outer.addWidget(head)
 
-        body = QWidget(self)
-        bl = QVBoxLayout(body)
-        bl.setContentsMargins(18, 12, 18, 8)
-        bl.setSpacing(8)
         self.model = CountsModel(self)
-        self.table = QTableView(body)
+        self.table = QTableView(self.body)
         self.table.setObjectName("CountsTable")
         self.table.setAccessibleName("Escalations by reason and level")
         self.table.setModel(self.model)
@@ -82,55 +51,31 @@ class EscalationLogDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.empty = QLabel("No escalations logged this week.", body)
+        self.empty = QLabel("No escalations logged this week.", self.body)
         self.empty.setObjectName("DeskHint")
         self.empty.hide()
         note = QLabel(
             "Kept on this computer only, with no customer details: time, level, reason, team, cards used, outcome, call length.",
-            body,
+            self.body,
         )
         note.setObjectName("DeskHint")
         note.setWordWrap(True)
-        bl.addWidget(self.table, 1)
-        bl.addWidget(self.empty)
-        bl.addWidget(note)
-        outer.addWidget(body, 1)
+        self.body_layout.addWidget(self.table, 1)
+        self.body_layout.addWidget(self.empty)
+        self.body_layout.addWidget(note)
 
-        foot = QFrame(self)
-        foot.setObjectName("DialogFoot")
-        fl = QVBoxLayout(foot)
-        fl.setContentsMargins(18, 6, 18, 12)
-        self.message = Message(foot, "Log message")
-        fl.addWidget(self.message)
-        row = QHBoxLayout()
-        self.export_button = QPushButton("&Export CSV…", foot)
+        self.export_button = QPushButton("&Export CSV…", self.foot)
         self.export_button.setObjectName("PrimaryButton")
         self.export_button.setAccessibleName("Export the log as CSV")
-        self.close_button = QPushButton("Close  Esc", foot)
-        self.close_button.setObjectName("SecondaryButton")
-        self.close_button.setAccessibleName("Close")
-        for b in (self.export_button, self.close_button):
-            b.setAutoDefault(False)
-        row.addWidget(self.export_button)
-        row.addStretch(1)
-        row.addWidget(self.close_button)
-        fl.addLayout(row)
-        outer.addWidget(foot)
+        self.add_buttons(self.export_button)
 
         self.export_button.clicked.connect(self.export)
-        self.close_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, self.export)
         desk.log_service.changed.connect(self.refresh)
         desk.log_service.noticed.connect(self._tell)
 
     def open_view(self) -> None:
-        parent = self.parentWidget()
-        if parent is not None:
-            pg = parent.frameGeometry()
-            w = min(720, max(420, pg.width() - 40))
-            h = min(460, max(320, pg.height() // 2))
-            self.resize(w, h)
-            self.move(pg.x() + (pg.width() - w) // 2, pg.y() + max(0, (pg.height() - h) // 3))
+        self.place_over_parent(720, 460)
         present(self)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.desk.log_service.notice:

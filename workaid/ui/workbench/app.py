@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from workaid.ui import boot
-from workaid.ui.app import StartupLog, configure_app
+from workaid.ui.app import EX_IOERR, configure_app, open_startup_log
 from workaid.ui.errors import ErrorReporter
 from workaid.ui.qtcheck import binding_problem
 
@@ -22,14 +22,9 @@ def run(source_dir: Path, data_dir: Path, argv: list[str] | None = None) -> int:
     app = boot.start(list(argv) if argv is not None else sys.argv[:1])
     own_app = boot.made_here(app)
     boot.pause_collector()
-    try:
-        startup_log = StartupLog(data_dir)
-    except OSError as e:
-        from PySide6.QtWidgets import QMessageBox
-
-        boot.resume_collector()
-        QMessageBox.critical(None, "WorkAid", f"WorkAid can't write to its data folder {data_dir}:\n{e}")
-        return 74  # EX_IOERR
+    startup_log = open_startup_log(data_dir)
+    if startup_log is None:
+        return EX_IOERR
     try:
         problem = binding_problem()
         if problem:
