@@ -68,3 +68,25 @@ def window(library, make_window, qtbot):
     # The first (empty-query) search lists every card.
     qtbot.waitUntil(lambda: w.model.rowCount() > 0)
     return w
+
+
+@pytest.fixture
+def open_workbench(qtbot, tmp_path):
+    """Open (and show) a workbench on a folder; the tests answer its questions themselves."""
+    from workaid.ui.workbench.window import DISCARD, WorkbenchWindow
+
+    made = []
+
+    def make(folder, data_dir=None, autosave_ms=3000):
+        w = WorkbenchWindow(folder, data_dir or tmp_path / "data", autosave_ms=autosave_ms)
+        w.ask_unsaved = lambda _path: DISCARD
+        qtbot.addWidget(w)
+        made.append(w)
+        w.show()
+        qtbot.waitExposed(w)
+        qtbot.waitUntil(lambda: w.catalog is not None)
+        return w
+
+    yield make
+    for w in made:
+        w.shutdown()

@@ -43,27 +43,6 @@ def source(tmp_path):
     return folder
 
 
-@pytest.fixture
-def open_workbench(qtbot, tmp_path):
-    from workaid.ui.workbench.window import DISCARD, WorkbenchWindow
-
-    made = []
-
-    def make(folder, autosave_ms=3000):
-        w = WorkbenchWindow(folder, tmp_path / "data", autosave_ms=autosave_ms)
-        w.ask_unsaved = lambda _path: DISCARD  # tests answer questions themselves where it matters
-        qtbot.addWidget(w)
-        made.append(w)
-        w.show()
-        qtbot.waitExposed(w)
-        qtbot.waitUntil(lambda: w.catalog is not None)
-        return w
-
-    yield make
-    for w in made:
-        w.shutdown()
-
-
 def list_paths(w) -> list[str]:
     m = w.model
     return [m.index(r, 0).data(CardListModel.PathRole) for r in range(m.rowCount())]

@@ -16,27 +16,6 @@ FEE = "fees/late-fee-waiver.md"
 
 
 @pytest.fixture
-def open_workbench(qtbot, tmp_path):
-    from workaid.ui.workbench.window import DISCARD, WorkbenchWindow
-
-    made = []
-
-    def make(folder, data_dir=None):
-        w = WorkbenchWindow(folder, data_dir or tmp_path / "data")
-        w.ask_unsaved = lambda _path: DISCARD
-        qtbot.addWidget(w)
-        made.append(w)
-        w.show()
-        qtbot.waitExposed(w)
-        qtbot.waitUntil(lambda: w.catalog is not None)
-        return w
-
-    yield make
-    for w in made:
-        w.shutdown()
-
-
-@pytest.fixture
 def source(tmp_path):
     folder = tmp_path / "cards"
     shutil.copytree(CONTENT, folder)
