@@ -6,6 +6,7 @@ import threading
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workaid.core.content import render
 from workaid.core.content.render import is_safe_link, plain_text, to_html
 
 
@@ -83,3 +84,48 @@ def test_two_threads_rendering_at_once_each_get_their_own_result():
     finally:
         sys.setswitchinterval(interval)
     assert got == expected
+
+
+# -- rendering section by section gives the same card ------------------------------------
+_BLOCKS = [
+    "# Title\n",
+    "## When it is beyond you\n",
+    "### Steps\n",
+    "A paragraph with **bold**, *emphasis* and a [link](card:late-fee-waiver).\n",
+    "- one\n- two\n  - nested\n",
+    "1. first\n2. second\n",
+    "| who | up to |\n|---|---|\n| rep | £12 |\n",
+    "```\n# not a heading inside code\n```\n",
+    "> a quote\n> # still quoted\n",
+    "Term\n: its definition\n",
+    "    indented code\n",
+    "{{limits}}\n",
+]
+
+
+def _norm(html_text: str) -> str:
+    import re
+
+    return re.sub(r">\s+<", "><", html_text).strip()
+
+
+def test_every_bundled_card_renders_the_same_in_sections_as_whole():
+    from tests.core.conftest import ROOT
+    from workaid.core.content.cards import parse_card
+    from workaid.core.content.limits import expand_limits
+
+    for path in (ROOT / "content").rglob("*.md"):
+        card = parse_card(path.read_bytes(), path.name).card
+        assert card is not None
+        whole = render.to_html(expand_limits(card.body, card.fields))
+        assert _norm(render.card_body_html(card.body, card.fields)) == _norm(whole), path
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_BLOCKS), min_size=1, max_size=12), st.sampled_from(["\n", ""]))
+def test_any_text_renders_the_same_in_sections_as_whole(blocks, gap):
+    text = gap.join(blocks)
+    fields = {"discretion": {"unit": "GBP", "roles": [{"role": "rep", "max_amount": 12}], "escalate_to": "supervisor"}}
+    from workaid.core.content.limits import expand_limits
+
+    assert _norm(render.card_body_html(text, fields)) == _norm(render.to_html(expand_limits(text, fields)))

@@ -25,6 +25,7 @@ def source(tmp_path):
 def test_a_limit_edited_in_the_form_reaches_the_file_and_the_authority_answer(open_workbench, source, qtbot):
     w = open_workbench(source)
     assert w.open_card(FEE)
+    w.tabs.setCurrentWidget(w.commands.form)  # the owner turns to the form
     w.revalidate()
     authority = w.commands.desk_preview.authority
     assert w.commands.desk_preview.shown == "authority"
@@ -47,6 +48,7 @@ def test_the_source_edited_by_hand_moves_the_form(open_workbench, source):
     assert w.open_card(FEE)
     w.set_source_text(w.source_text().replace("title: Waiving a late-payment fee", "title: Late fee waivers"))
     w.revalidate()
+    w.tabs.setCurrentWidget(w.commands.form)  # the form catches up when it is shown
     assert w.commands.form.form().title == "Late fee waivers"
 
 
@@ -146,7 +148,7 @@ def test_the_body_tab_edits_the_text_and_keeps_the_front_matter_as_written(open_
     w = open_workbench(source)
     assert w.open_card(FEE)
     front_before = w.source_text().split("\n---\n", 1)[0]
-    w.revalidate()
+    w.tabs.setCurrentWidget(w.commands.body_edit)
     body = w.commands.body_edit
     assert body.toPlainText().startswith("The late-payment fee is")
     body.setPlainText(body.toPlainText().replace("five days after", "seven days after"))

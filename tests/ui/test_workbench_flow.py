@@ -50,6 +50,7 @@ def test_the_owner_round_from_edit_to_the_reps_marked_change(rig, qtbot, make_wi
     w.show()
     qtbot.waitUntil(lambda: w.catalog is not None)
     assert w.open_card(FEE)
+    w.tabs.setCurrentWidget(w.commands.form)
     w.revalidate()
 
     # Edit a limit in the form: the desk panel in the preview follows.

@@ -79,7 +79,7 @@ def plan_publish(
 ) -> PublishPlan:
     """What publishing `source` to `share` would do now. Reads only."""
     source, share = Path(source), Path(share)
-    result = load_folder(source)
+    result = load_folder(source, known=pack.folder_stamps(source))  # only changed files are parsed
     _pointer, manifest = pack.read_current(share, list(trusted), timeout)
     live = manifest.live() if manifest is not None else {}
     base = pack.folder_base(source) or {}

@@ -253,9 +253,16 @@ def disagreements(fields: Mapping[str, Any] | None, body: str, body_line: int = 
     role_res = _role_patterns([r.role for r in limits.roles] + [limits.escalate_to])
     known = {r.max_amount for r in limits.roles}
     rows = {r.role: r for r in limits.roles}
+    # A plain substring test first: most lines of a long card name no amount at all.
+    code = limits.unit.strip().upper()
+    if code in _CURRENCY:
+        marks = {_CURRENCY[code].lower(), code.lower()}
+    else:  # a unit of its own ("credits"): its singular is in its plural too
+        marks = {limits.unit.strip().lower().removesuffix("s") or limits.unit.strip().lower()}
     out: list[tuple[int, str]] = []
     for n, line in _lines(body):
-        if not amount_re.search(line):
+        lowered = line.lower()
+        if not any(m in lowered for m in marks) or not amount_re.search(line):
             continue
         named = _roles_on(line, role_res)
         if not named:

@@ -11,6 +11,7 @@ while the GUI thread may open a card).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -129,8 +130,55 @@ def to_html(markdown_text: str) -> str:
 
 
 def card_body_html(markdown_text: str, fields: Mapping[str, Any] | None) -> str:
-    """A card's body as a rep sees it: its ``{{limits}}`` line shows the discretion table itself."""
-    return to_html(expand_limits(markdown_text, fields))
+    """A card's body as a rep sees it: its ``{{limits}}`` line shows the discretion table itself.
+
+    Rendered heading section by heading section, each remembered: an owner typing in one
+    section of a long card re-renders that section only, and a rep who opens a card again
+    gets it at once. The result is the same as rendering the whole text (a test holds
+    that); a text whose parts depend on each other is rendered whole."""
+    text = expand_limits(markdown_text, fields)
+    parts = heading_sections(text)
+    if parts is None or len(parts) == 1:
+        return to_html(text)
+    return "\n".join(_section_html(part) for part in parts)
+
+
+# A heading at the start of a line begins a section; nothing before it can run on past it.
+_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_FENCE_LINE = re.compile(r"[ \t]{0,3}(```|~~~)")
+# What ties sections together: reference-style link or abbreviation definitions (used
+# anywhere in the text), raw HTML blocks (which may hold a heading line), setext underlines.
+_CROSS_SECTION = re.compile(r"^[ \t]{0,3}(?:\[[^\]\n]+\]:|\*\[[^\]\n]+\]:|<[A-Za-z!/]|=+[ \t]*$|-+[ \t]*$)", re.M)
+
+
+def heading_sections(text: str) -> list[str] | None:
+    """The text cut before each ATX heading that follows a blank line outside fenced
+    code; None when its sections could not be rendered apart (see _CROSS_SECTION)."""
+    if _CROSS_SECTION.search(text):
+        return None
+    parts: list[str] = []
+    start = pos = 0
+    fence: str | None = None
+    blank_before = True
+    for line in text.splitlines(keepends=True):
+        m = _FENCE_LINE.match(line)
+        if m and (fence is None or m.group(1) == fence):
+            fence = None if fence else m.group(1)
+        elif fence is None and blank_before and _HEADING.match(line) and pos > start:
+            # Only after a blank line: a table or a list item runs on into the next line.
+            parts.append(text[start:pos])
+            start = pos
+        blank_before = not line.strip()
+        pos += len(line)
+    if fence is not None:
+        return None  # an unclosed fence runs to the end: render whole
+    parts.append(text[start:])
+    return parts
+
+
+@functools.lru_cache(maxsize=1024)
+def _section_html(section: str) -> str:
+    return to_html(section)
 
 
 def card_plain_text(markdown_text: str, fields: Mapping[str, Any] | None) -> str:

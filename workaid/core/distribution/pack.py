@@ -806,6 +806,12 @@ def folder_base(source: Path) -> dict[str, str] | None:
     return dict(state["cards"]) if state else None
 
 
+def folder_stamps(source: Path) -> dict[str, tuple[int, int, str, str]]:
+    """The stamps of the files the last publish validated (size, mtime, id, sha256):
+    `load_folder(source, known=...)` then re-reads only what changed since."""
+    return dict(_read_state(Path(source)).get("stamps", {}))
+
+
 def rebase(source: Path, card_id: str, sha256: str) -> None:
     """Record that the card's file in `source` now builds on the share's version
     `sha256` (the owner took theirs, kept theirs under their own edit, or merged the

@@ -142,7 +142,9 @@ class WorkbenchCommands(QObject):
         self._body_highlighter = CardHighlighter(self.body_edit.document())
         w.add_editor_tab(self.body_edit, "Body")
         self._setting_body = False
+        self._desk_key: tuple[str, ...] | None = None
         self.body_edit.textChanged.connect(self._body_edited)
+        w.tabs.currentChanged.connect(self._tab_changed)
 
     @Slot()
     def _form_edited(self) -> None:
@@ -175,14 +177,30 @@ class WorkbenchCommands(QObject):
 
     @Slot(object)
     def _text_parsed(self, parsed: ParseResult) -> None:
-        self._show_body()
+        # Only what is on screen follows each keystroke; a tab brought forward catches up.
+        tab = self.window.tabs.currentWidget()
+        if tab is self.body_edit:
+            self._show_body()
         card = parsed.card
         if card is None:
             self.form.say_problem("The form shows the last version without problems: fix the source to go on.")
             return
-        if not self._from_form:
+        if tab is self.form and not self._from_form:
             self.form.set_form(form_from_card(card))
-        self.desk_preview.show_card(card)
+        # The desk panel reads the card's fields (a script's preview its text too).
+        key = (card.id, card.kind, card.title, repr(card.fields), card.body if card.kind == "script" else "")
+        if key != self._desk_key:
+            self._desk_key = key
+            self.desk_preview.show_card(card)
+
+    @Slot(int)
+    def _tab_changed(self, _index: int) -> None:
+        parsed = self.window.parsed
+        tab = self.window.tabs.currentWidget()
+        if tab is self.body_edit:
+            self._show_body()
+        elif tab is self.form and parsed is not None and parsed.card is not None:
+            self.form.set_form(form_from_card(parsed.card))
 
     # -- the menu -----------------------------------------------------------------------------
     def _add_menu(self) -> None:
