@@ -2,13 +2,13 @@
 
 Start-up is kept short (bench/startup.py: process start to the first painted
 window). `workaid gui` first runs workaid.ui.boot.prepare (fonts set up on a thread,
-the core imported before Qt), then imports this module. Only PySide6 and the light
-core modules are imported here; markdown, nh3 and sqlite-utils load later (the
-renderer is warmed up on a worker thread once the first results are in, sqlite-utils
-only when content is written). The log file is set up once the window is up
-(`StartupLog`), and the garbage collector stays off until then (see
-workaid.core.perf). What the window itself defers is described in
-workaid.ui.main_window.
+this module and the core imported before Qt, so PySide's import hook never reads
+them), then runs `run`. No Qt is imported at this module's top, only in the
+functions that need it; markdown, nh3 and sqlite-utils load later (the renderer is
+warmed up on a worker thread once the first results are in, sqlite-utils only when
+content is written). The log file is set up once the window is up (`StartupLog`),
+and the garbage collector stays off until then (see workaid.core.perf). What the
+window itself defers is workaid.ui.startup's.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING
 
 from workaid.core import logs, paths
 from workaid.core.content.library import Library
@@ -28,8 +25,13 @@ from workaid.core.errors import EnvironmentProblem
 from workaid.core.settings import Settings
 from workaid.ui import boot
 from workaid.ui.errors import ErrorReporter
-from workaid.ui.main_window import MainWindow
 from workaid.ui.qtcheck import binding_problem
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from workaid.ui.main_window import MainWindow
 
 log = logging.getLogger("workaid.ui")
 
@@ -62,6 +64,8 @@ class StartupLog(logging.Handler):
         self._records.append(record)
         if record.levelno >= logging.ERROR and not self._scheduled:
             self._scheduled = True
+            from PySide6.QtCore import QCoreApplication, QTimer
+
             app = QCoreApplication.instance()
             if app is not None:  # from any thread: runs on the GUI thread, before queued reports
                 QTimer.singleShot(0, app, self.attach)
@@ -103,6 +107,8 @@ def load_stylesheet() -> str:
 
 
 def light_palette() -> QPalette:
+    from PySide6.QtGui import QColor, QPalette
+
     """A light palette, so a dark desktop theme can't make the stylesheet unreadable."""
     p = QPalette()
     colors = {
@@ -136,6 +142,8 @@ def configure_app(app: QApplication, set_style: bool = True) -> None:
     app.setDesktopFileName("workaid")
     if set_style:
         app.setStyle(boot.STYLE)
+    from PySide6.QtGui import QFont
+
     app.setPalette(light_palette())
     font = QFont(app.font())
     if font.pointSizeF() < 10:
@@ -146,6 +154,8 @@ def configure_app(app: QApplication, set_style: bool = True) -> None:
 
 def build_window(library: Library, settings: Settings) -> MainWindow:
     """The main window over `library`, its layout restored from `settings`, content loading started."""
+    from workaid.ui.main_window import MainWindow
+
     window = MainWindow(library, settings)
     window.restore_layout()
     window.start()
@@ -241,6 +251,8 @@ def _run(
 
         def settle() -> None:
             # The window is up and its first results are on screen: two short pauses, not one long.
+            from PySide6.QtCore import QTimer
+
             startup_log.attach()
             QTimer.singleShot(0, window, settle_gc)
 

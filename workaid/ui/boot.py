@@ -59,11 +59,15 @@ def prepare() -> None:
 
 
 def _import_qt_free_modules() -> None:
-    """The core modules the window needs, before PySide6 (3. above)."""
+    """The modules the window needs that import no Qt at their top, before PySide6
+    (3. above): the core, the app's start-up (workaid.ui.app), the crash reporter."""
     import workaid.core.content.library
     import workaid.core.distribution.refill
     import workaid.core.logs
-    import workaid.core.settings  # noqa: F401
+    import workaid.core.settings
+    import workaid.ui.app
+    import workaid.ui.errors
+    import workaid.ui.lazy  # noqa: F401
 
 
 def pause_collector() -> bool:

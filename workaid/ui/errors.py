@@ -6,13 +6,16 @@ traceback, and a crash dialog says so and where the log is. The hook may be call
 on any thread; the dialog is always shown on the GUI thread.
 
 The reporter is installed before the main window is first painted, so it stays light
-until something actually goes wrong: the queued connection (which needs the `Qt` enum
-namespace, see workaid.ui.lazy) is made on the first report, QMessageBox is imported
-when a dialog is shown.
+until something actually goes wrong: this module imports no Qt (workaid.ui.boot imports
+it before PySide6, so PySide's import hook never reads it), its GUI-thread relay is
+built when it is installed, the queued connection (which needs the `Qt` enum
+namespace, see workaid.ui.lazy) is made on the first report, and QMessageBox is
+imported when a dialog is shown.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import threading
@@ -20,12 +23,12 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QApplication, QWidget
+from typing import TYPE_CHECKING, Any
 
 from workaid.core.errors import EnvironmentProblem
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("workaid.ui.errors")
 
@@ -33,11 +36,31 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 ThreadHook = Callable[[threading.ExceptHookArgs], Any]
 
 
-class ErrorReporter(QObject):
-    _raised = Signal(object, object, object)
+Deliver = Callable[[type[BaseException], BaseException, "TracebackType | None"], None]
 
-    def __init__(self, log_path: Path | None = None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+
+@functools.cache
+def _relay_class() -> Callable[[Deliver], Any]:
+    """A QObject that lives in the GUI thread: a report emitted from any thread reaches
+    it there, queued. Defined on first use, so importing this module needs no Qt."""
+    from PySide6.QtCore import QObject, Signal, Slot
+
+    class Relay(QObject):
+        raised = Signal(object, object, object)
+
+        def __init__(self, deliver: Deliver) -> None:
+            super().__init__()
+            self._deliver = deliver
+
+        @Slot(object, object, object)
+        def deliver(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+            self._deliver(exc_type, exc, tb)
+
+    return Relay
+
+
+class ErrorReporter:
+    def __init__(self, log_path: Path | None = None) -> None:
         self.log_path = log_path
         self.window: QWidget | None = None
         self._previous_hook: ExceptHook | None = None
@@ -46,10 +69,13 @@ class ErrorReporter(QObject):
         self.bugs = 0
         self._connect_lock = threading.Lock()
         self._connected = False
+        self._relay: Any = None  # _relay_class(), made on the GUI thread
         # Replaceable in tests, where a modal dialog would block.
         self.show_crash_dialog: Callable[[str, str], None] = self._crash_dialog
 
     def install(self) -> None:
+        """Take over uncaught exceptions; call on the GUI thread (the relay lives there)."""
+        self._make_relay()
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
         sys.excepthook = self.excepthook
@@ -71,6 +97,8 @@ class ErrorReporter(QObject):
 
     def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
+            from PySide6.QtWidgets import QApplication
+
             app = QApplication.instance()
             if app is not None:
                 app.quit()
@@ -81,7 +109,11 @@ class ErrorReporter(QObject):
             self.bugs += 1
             log.error("bug: unhandled %s", exc_type.__name__, exc_info=(exc_type, exc, tb))
         self._connect()
-        self._raised.emit(exc_type, exc, tb)
+        self._relay.raised.emit(exc_type, exc, tb)
+
+    def _make_relay(self) -> None:
+        if self._relay is None:
+            self._relay = _relay_class()(self._on_raised)
 
     def _connect(self) -> None:
         """Connect the report to the GUI thread, queued (also from the GUI thread itself): once."""
@@ -89,10 +121,10 @@ class ErrorReporter(QObject):
             if not self._connected:
                 from PySide6.QtCore import Qt
 
-                self._raised.connect(self._on_raised, Qt.ConnectionType.QueuedConnection)
+                self._make_relay()  # installed reporters have it already, made on the GUI thread
+                self._relay.raised.connect(self._relay.deliver, Qt.ConnectionType.QueuedConnection)
                 self._connected = True
 
-    @Slot(object, object, object)
     def _on_raised(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         window = self.window
         if isinstance(exc, EnvironmentProblem):
@@ -129,6 +161,8 @@ class ErrorReporter(QObject):
         box.setDefaultButton(keep)
         box.exec()
         if box.clickedButton() is not keep:
+            from PySide6.QtWidgets import QApplication
+
             app = QApplication.instance()
             if app is not None:
                 app.exit(70)  # EX_SOFTWARE
