@@ -110,7 +110,7 @@ def test_history_diff_and_restore_of_a_published_card(open_workbench, rig, qtbot
     restored = []
     dialog.restore_requested.connect(lambda t, v: restored.append(v))
     dialog.old_pick.setCurrentIndex(dialog.old_pick.findData(1))
-    w.commands_restore = dialog.restore_requested.connect(w.commands._restore_text)
+    dialog.restore_requested.connect(w.commands._restore_text)
     dialog.restore()
     assert restored == [1]
     assert "five days after" in w.source_text() and w.has_unsaved_edits()

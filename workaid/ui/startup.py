@@ -46,9 +46,6 @@ class StartupSequence(QObject):
         self._watched: QWidget | None = None
         self._stopped = False
 
-    def has_run(self, step: str) -> bool:
-        return step in self._done
-
     def _once(self, step: str) -> bool:
         if self._stopped or step in self._done:
             return False

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from workaid.core.content.cards import MAX_CARD_BYTES, ParseResult, Problem, id_key, parse_card
+from workaid.core.content.cards import MAX_CARD_BYTES, Card, ParseResult, Problem, id_key, parse_card
 from workaid.core.content.folder import Skipped, load_folder
 from workaid.core.content.review import is_overdue
 from workaid.core.distribution import pack
@@ -47,6 +47,25 @@ class CardEntry:
     sha256: str = ""
     problems: tuple[Problem, ...] = ()
     publish_state: str = UNKNOWN  # NEW, CHANGED, PUBLISHED, or UNKNOWN (never published from here)
+
+    @classmethod
+    def of(
+        cls, card: Card, path: str, published: dict[str, str] | None, problems: tuple[Problem, ...] = ()
+    ) -> CardEntry:
+        """The entry of a card that parsed (its `problems` are folder-wide ones, e.g. a duplicate id)."""
+        return cls(
+            path=path,
+            id=card.id,
+            title=card.title,
+            kind=card.kind,
+            owner=card.owner,
+            tags=card.tags,
+            review_by=card.review_by,
+            summary=card.summary,
+            sha256=card.sha256,
+            problems=problems,
+            publish_state=publish_state(card.id, card.sha256, published),
+        )
 
     @property
     def valid(self) -> bool:
@@ -86,11 +105,6 @@ class Catalog:
         return {id_key(e.id): e.path for e in self.entries if e.valid}
 
 
-def read_published(folder: Path) -> dict[str, str] | None:
-    """id -> sha256 of what this folder last published or checked out; None when it never did."""
-    return pack.folder_base(Path(folder))
-
-
 def publish_state(card_id: str, sha256: str, published: dict[str, str] | None) -> str:
     if published is None:
         return UNKNOWN
@@ -104,7 +118,7 @@ def scan(folder: Path | str) -> Catalog:
     """Every card file under `folder`, valid or not, in path order."""
     folder = Path(folder)
     result = load_folder(folder)
-    published = read_published(folder)
+    published = pack.folder_base(folder)
     if not folder.is_dir():
         return Catalog(folder, [], folder_problems=result.problems, published=published)
     by_path: dict[str, list[Problem]] = {}
@@ -116,19 +130,7 @@ def scan(folder: Path | str) -> Catalog:
             folder_problems.append(p)
     entries: dict[str, CardEntry] = {}
     for card in result.cards:
-        entries[card.source] = CardEntry(
-            path=card.source,
-            id=card.id,
-            title=card.title,
-            kind=card.kind,
-            owner=card.owner,
-            tags=card.tags,
-            review_by=card.review_by,
-            summary=card.summary,
-            sha256=card.sha256,
-            problems=tuple(by_path.pop(card.source, ())),
-            publish_state=publish_state(card.id, card.sha256, published),
-        )
+        entries[card.source] = CardEntry.of(card, card.source, published, tuple(by_path.pop(card.source, ())))
     for path, problems in by_path.items():  # files that did not parse, or a duplicate id
         entries[path] = _invalid_entry(folder, path, problems, published)
     ordered = [entries[k] for k in sorted(entries)]
@@ -172,18 +174,7 @@ def entry_for(
             problems=tuple(problems),
             publish_state=publish_state(card.id if card else guess["id"], sha, published) if sha else NEW,
         )
-    return CardEntry(
-        path=path,
-        id=card.id,
-        title=card.title,
-        kind=card.kind,
-        owner=card.owner,
-        tags=card.tags,
-        review_by=card.review_by,
-        summary=card.summary,
-        sha256=card.sha256,
-        publish_state=publish_state(card.id, card.sha256, published),
-    )
+    return CardEntry.of(card, path, published)
 
 
 def _invalid_entry(folder: Path, path: str, problems: list[Problem], published: dict[str, str] | None) -> CardEntry:

@@ -43,12 +43,6 @@ class PendingChange:
     base: str | None  # the text this copy was based on, when the share still holds it
     conflict: bool
 
-    def describe(self) -> str:
-        if self.conflict:
-            who = self.theirs_author or "someone"
-            return f"{self.card_id}: changed on the share since your copy (version {self.theirs_version} by {who})"
-        return f"{self.card_id}: {self.action}"
-
 
 @dataclass(frozen=True)
 class PublishPlan:

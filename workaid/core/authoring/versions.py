@@ -242,8 +242,15 @@ def _history(library: Library, card_id: str) -> tuple[list[dict[str, Any]], dict
 
 def versions(library: Library, card_id: str) -> list[VersionInfo]:
     """Every version of the card this desk knows, newest first (as `workaid history` lists them)."""
+    return versions_with_texts(library, card_id)[0]
+
+
+def versions_with_texts(library: Library, card_id: str) -> tuple[list[VersionInfo], dict[int, str]]:
+    """The versions, and the whole file of each one this desk holds, in one read (a
+    history view shows any two of them)."""
     rows, raws = _history(library, card_id)
-    return [_info(card_id, r, r["sha256"] in raws) for r in rows]
+    infos = [_info(card_id, r, r["sha256"] in raws) for r in rows]
+    return infos, {int(r["version"]): raws[r["sha256"]] for r in rows if r["sha256"] in raws}
 
 
 def _numbers(numbers: Sequence[int]) -> str:

@@ -465,7 +465,8 @@ class Desk(QObject):
         self._shown_id = card_id
         change = self._change(previous, card) if again else None
         since = None if again else self._since_last_seen(card)
-        self.since = since if not again else self.since
+        if not again:
+            self.since = since
         if change is not None:
             self.pane.show_banner(change.banner(self.clock().tzinfo))
             self._status(change.banner(self.clock().tzinfo))

@@ -133,6 +133,14 @@ class Section(QWidget):
         self._loading = False
         self._loaded: dict[str, Any] = {}
 
+    def framed(self, title: str) -> QGroupBox:
+        """The section's one titled box, filling the section edge to edge."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        box = QGroupBox(title, self)
+        outer.addWidget(box)
+        return box
+
     def load(self, fields: dict[str, Any], body: str = "") -> None:
         self._loading = True
         try:
@@ -291,10 +299,7 @@ class GuidelineSection(Section):
         super().__init__(parent)
         self._orig: Any = MISSING
         self._usable = True
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        box = QGroupBox("Discretion limits", self)
-        outer.addWidget(box)
+        box = self.framed("Discretion limits")
         layout = QVBoxLayout(box)
         self.note = _note(
             box,
@@ -388,10 +393,7 @@ class ScriptSection(Section):
         self._body = ""
         self._variant_values: list[Any] = []
         self._variant_orig: Any = MISSING
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        box = QGroupBox("Script", self)
-        outer.addWidget(box)
+        box = self.framed("Script")
         form = QFormLayout(box)
         self.note = _note(box, "Every {name} in the text must be listed here with what the rep types for it.")
         form.addRow(self.note)
@@ -598,10 +600,7 @@ class ChecklistSection(Section):
         super().__init__(parent)
         self._orig: Any = MISSING
         self._usable = True
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        box = QGroupBox("Checklist steps", self)
-        outer.addWidget(box)
+        box = self.framed("Checklist steps")
         layout = QVBoxLayout(box)
         self.note = _note(box, "Questions asked in order; each answer leads to a later step or to an outcome.")
         layout.addWidget(self.note)
@@ -713,10 +712,7 @@ class ContactSection(Section):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        box = QGroupBox("Directory entry", self)
-        outer.addWidget(box)
+        box = self.framed("Directory entry")
         form = QFormLayout(box)
         self.team = line_edit(box, "Team", "Billing specialists")
         self.topics = line_edit(box, "Topics", "refunds, chargebacks", "Words separated by commas")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workaid.core.authoring.versions import CardDiff, VersionInfo, diff_raw, version_text, versions
+from workaid.core.authoring.versions import CardDiff, VersionInfo, diff_raw, versions_with_texts
 from workaid.core.content.diff import Span
 from workaid.core.content.highlight import ADDED_TAG, REMOVED_TAG
 from workaid.core.errors import WorkAidError, for_person
@@ -183,8 +183,7 @@ class HistoryDialog(QDialog):
     def load(self) -> None:
         lib = self._library()
         try:
-            rows = versions(lib, self.card_id)
-            self._texts = {v.version: version_text(lib, self.card_id, v.version) for v in rows if v.held}
+            rows, self._texts = versions_with_texts(lib, self.card_id)
         except WorkAidError as e:
             rows, self._texts = [], {}
             self.summary.setText(for_person(e))
