@@ -34,7 +34,23 @@ def test_defaults_when_no_files_exist(where):
         "author": "default",
         "source": "default",
         "key": "default",
+        "telemetry": "default",
     }
+    assert cfg.telemetry is True
+
+
+def test_the_site_switches_telemetry_off_and_a_user_file_cannot_switch_it_back_on(where):
+    site = write(where["site_path"], "telemetry = false\n")
+    write(where["user_path"], "telemetry = true\n")
+    cfg = load_config(**where)
+    assert cfg.telemetry is False and cfg.sources["telemetry"] == f"site file {site}"
+    assert "telemetry = false" in describe(cfg)
+
+
+def test_telemetry_given_as_text_is_refused_with_the_setting_named(where):
+    write(where["site_path"], 'telemetry = "no"\n')
+    with pytest.raises(ConfigError, match="telemetry must be true or false"):
+        load_config(**where)
 
 
 def test_layering_order_and_sources(where, tmp_path):

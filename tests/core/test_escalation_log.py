@@ -74,7 +74,7 @@ def test_entries_come_back_as_logged_in_utc(log):
 
 def test_the_log_holds_no_customer_details_by_design(log):
     columns = [r[1] for r in log.conn.execute("PRAGMA table_info(escalations)")]
-    assert columns == ["id", "at", "level", "reason", "target", "cards", "outcome", "call_seconds"]
+    assert columns == ["id", "at", "level", "reason", "target", "cards", "outcome", "call_seconds", "recommended"]
     assert not {"summary", "name", "customer", "case_ref"} & set(EscalationEntry.__dataclass_fields__)
 
 
@@ -142,7 +142,7 @@ def test_export_to_an_unwritable_place_is_an_environment_problem(log, tmp_path):
 def test_schema_is_versioned_and_wal(tmp_path):
     path = tmp_path / "escalations.db"
     lg = EscalationLog(path)
-    assert lg.schema_version() == el.SCHEMA_VERSION == 1
+    assert lg.schema_version() == el.SCHEMA_VERSION == 2
     assert lg.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     lg.add(entry())
     lg.close()
@@ -174,12 +174,12 @@ def test_a_file_that_is_not_a_database_is_kept_and_a_fresh_log_is_started(tmp_pa
 def test_a_failing_migration_leaves_the_log_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "escalations.db"
     EscalationLog(path).close()
-    monkeypatch.setattr(el, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(el._MIGRATIONS, 2, ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
+    monkeypatch.setattr(el, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(el._MIGRATIONS, 3, ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
     with pytest.raises(sqlite3.OperationalError):
         EscalationLog(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchone() is None
     conn.close()
 
@@ -256,3 +256,33 @@ def test_a_threat_of_harm_skips_the_warnings():
         .endswith("Duty supervisor alerted (threat of harm: warnings skipped) — threatened to come to the office")
     )
     assert AbusiveCallRecord().render() == "Abusive-caller protocol: no steps taken.\n"
+
+
+def test_the_checklist_recommendation_is_kept_for_the_prevention_review(log):
+    log.add(EscalationEntry(level=3, reason="Customer insists", recommended=1))
+    log.add(EscalationEntry(level=2, reason="Beyond my discretion"))
+    assert [(e.level, e.recommended) for e in log.entries()] == [(3, 1), (2, None)]
+    with pytest.raises(EscalationLogError, match="recommended level"):
+        log.add(EscalationEntry(level=2, reason="x", recommended=7))
+
+
+def test_a_log_from_before_the_recommendation_column_is_migrated_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "escalations.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """CREATE TABLE escalations (id INTEGER PRIMARY KEY, at TEXT NOT NULL, level INTEGER NOT NULL,
+        reason TEXT NOT NULL, target TEXT NOT NULL DEFAULT '', cards TEXT NOT NULL DEFAULT '[]',
+        outcome TEXT NOT NULL DEFAULT '', call_seconds INTEGER);
+        INSERT INTO escalations (at, level, reason) VALUES ('2026-11-30T10:00:00+00:00', 2, 'Old entry');
+        PRAGMA user_version = 1;"""
+    )
+    conn.close()
+    old = EscalationLog(path)
+    try:
+        (e,) = old.entries()
+        assert (e.reason, e.level, e.recommended) == ("Old entry", 2, None)
+        assert old.schema_version() == 2
+    finally:
+        old.close()

@@ -21,6 +21,7 @@ from workaid.core.errors import ContentError, WorkAidError, first_line
 
 if TYPE_CHECKING:
     from workaid.core.content.search import Response, Searcher
+    from workaid.core.content.answers import Answer
 
 log = logging.getLogger("workaid.library")
 
@@ -233,6 +234,12 @@ class Library:
 
     def history(self, card_id: str) -> list[dict[str, Any]]:
         return self.store.history(card_id)
+
+    def answers(self) -> dict[str, Answer]:
+        """The owners' answers to flags in the pack this desk holds, by flag id."""
+        from workaid.core.content.answers import from_meta
+
+        return from_meta(self.store.meta())
 
     def cards_of_kind(self, kind: str) -> list[StoredCard]:
         """Every card of one kind (all contacts, say), never capped like a search."""

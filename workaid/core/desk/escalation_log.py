@@ -7,8 +7,9 @@ user's data dir (``escalations.db``), never the content database, so content syn
 and rebuilds never touch it.
 
 What is stored, on purpose, is only: the time (UTC), the level, the reason, the
-team or role it went to, the ids of the cards used, the outcome and the call
-length. There is no column for the customer's name, number, account, case
+team or role it went to, the ids of the cards used, the outcome, the call
+length and the level the checklist recommended (so owners can review the
+escalations that went higher than the checklist said: the prevention review). There is no column for the customer's name, number, account, case
 reference or the hand-off summary, so none can leak into the log or its export.
 The reason and outcome should be the wording the checklist or card gives; a rep
 may type their own, which is why both are capped to one short line.
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("workaid.escalation_log")
 
 LOG_NAME = "escalations.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_TEXT = 200
 CSV_HEADER = ("time_utc", "level", "reason", "target", "cards", "outcome", "call_seconds")
 
@@ -58,9 +59,13 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX escalations_at ON escalations (at)",
     ),
+    # 2: the checklist's recommended level for the call (NULL: no checklist walked).
+    2: ("ALTER TABLE escalations ADD COLUMN recommended INTEGER CHECK (recommended IS NULL OR recommended BETWEEN 1 AND 4)",),
 }
 
 _Row = tuple[Any, ...]  # one row as sqlite3 returns it
+_COLUMNS_V1 = "at, level, reason, target, cards, outcome, call_seconds"
+_COLUMNS = _COLUMNS_V1 + ", recommended"
 
 _CARD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -92,6 +97,7 @@ class EscalationEntry:
     outcome: str = ""
     call_seconds: int | None = None
     at: dt.datetime | None = None  # None: when it is added
+    recommended: int | None = None  # the level the checklist recommended on this call, if one was walked
 
 
 def _one_line(value: Any, what: str, required: bool = False) -> str:
@@ -126,6 +132,9 @@ def _checked_row(entry: EscalationEntry, now: dt.datetime) -> dict[str, Any]:
         ):
             raise EscalationLogError(f"The call length must be a number of seconds of 0 or more, not {seconds!r}.")
         seconds = int(seconds)
+    recommended = entry.recommended
+    if recommended is not None and (isinstance(recommended, bool) or recommended not in (1, 2, 3, 4)):
+        raise EscalationLogError(f"The recommended level must be 1 to 4 or none, not {recommended!r}.")
     at = entry.at if entry.at is not None else now
     if not isinstance(at, dt.datetime) or at.tzinfo is None or at.utcoffset() is None:
         raise EscalationLogError("The entry's time needs a time zone.")
@@ -137,6 +146,7 @@ def _checked_row(entry: EscalationEntry, now: dt.datetime) -> dict[str, Any]:
         "cards": json.dumps(list(dict.fromkeys(cards))),
         "outcome": _one_line(entry.outcome, "outcome"),
         "call_seconds": seconds,
+        "recommended": recommended,
     }
 
 
@@ -270,7 +280,7 @@ class EscalationLog:
     def entries(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[EscalationEntry]:
         """Logged entries, oldest first, optionally from `since` (inclusive) to `until` (exclusive)."""
         where, params = _window(since, until)
-        sql = f"SELECT at, level, reason, target, cards, outcome, call_seconds FROM escalations{where} ORDER BY at, id"
+        sql = f"SELECT {_COLUMNS} FROM escalations{where} ORDER BY at, id"
         rows = [r for old in self.kept for r in _readable_rows(old, where, params)]
         rows += self.conn.execute(sql, params).fetchall()
         rows.sort(key=lambda r: r[0])
@@ -283,6 +293,7 @@ class EscalationLog:
                 outcome=r[5],
                 call_seconds=r[6],
                 at=parse_stamp(r[0]),
+                recommended=r[7] if len(r) > 7 else None,
             )
             for r in rows
         ]
@@ -360,13 +371,17 @@ def _readable_rows(path: Path, where: str, params: list[str]) -> list[_Row]:
     row ranges by id (a lookup by id skips the damaged pages a scan stops at)."""
     from urllib.parse import quote
 
-    columns = "SELECT at, level, reason, target, cards, outcome, call_seconds FROM escalations"
     try:
         conn = sqlite3.connect(f"file:{quote(path.resolve().as_posix())}?mode=ro", uri=True)
     except sqlite3.Error as e:
         log.warning("damaged escalation log %s cannot be read at all: %s", path, e)
         return []
     try:
+        try:  # a log kept from before schema 2 has no recommended column
+            names = {r[1] for r in conn.execute("PRAGMA table_info(escalations)")}
+        except sqlite3.Error:
+            names = set()
+        columns = f"SELECT {_COLUMNS if 'recommended' in names else _COLUMNS_V1} FROM escalations"
         try:
             return conn.execute(f"{columns}{where}", params).fetchall()
         except sqlite3.Error:

@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "author": None,
     "source": None,
     "key": None,
+    "telemetry": True,
 }
 MAX_AUTHOR = 200
 KNOWN = tuple(DEFAULTS)
@@ -70,6 +71,9 @@ class Config:
     author: str | None = None  # the name `publish` records (default: the login name)
     source: str | None = None  # the content owner's folder of card files (`workaid edit`, the window's "Edit cards…")
     key: str | None = None  # the publisher's private key file, for publishing from the workbench
+    # whether this desk sends its daily aggregate signals to the share's outbox (flags a rep
+    # sends on purpose go regardless); "off" in any layer wins, so a user cannot undo the site's choice
+    telemetry: bool = True
     sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, DEFAULT_SOURCE), hash=False)
     consulted: tuple[str, ...] = ()
 
@@ -133,6 +137,7 @@ def load_config(
         author=values["author"],
         source=values["source"],
         key=values["key"],
+        telemetry=values["telemetry"],
         sources=sources,
         consulted=tuple(consulted),
     )
@@ -150,6 +155,7 @@ def describe(config: Config) -> str:
         "author": _toml_value(config.author or ""),
         "source": _toml_value(config.source if config.source is not None else ""),
         "key": _toml_value(config.key if config.key is not None else ""),
+        "telemetry": _toml_value(config.telemetry),
     }
     left = {k: f"{k} = {v}" for k, v in rendered.items()}
     # Line the comments up, but let one long key list run long rather than push all out.
@@ -244,7 +250,11 @@ def _apply(
             layer[key] = _author(value, where)
         elif key in ("source", "key"):
             layer[key] = _local_path(key, value, where, base)
+        elif key == "telemetry":
+            layer[key] = _telemetry(value, where)
     for key, value in layer.items():  # only after the whole layer checked out
+        if key == "telemetry" and values[key] is False and sources[key] != DEFAULT_SOURCE:
+            continue  # a lower layer (the site) switched sending off: no higher layer turns it back on
         values[key] = value
         sources[key] = label
 
@@ -341,6 +351,15 @@ def _author(value: Any, where: str) -> str | None:
     if len(value) > MAX_AUTHOR:
         raise ConfigError(f"{where}: author is {len(value)} characters long; at most {MAX_AUTHOR}.")
     return value or None
+
+
+def _telemetry(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(
+            f"{where}: telemetry must be true or false (telemetry = false stops this desk sending its daily "
+            f"search and use figures), not {_type_name(value)}{' ' + _toml_value(value) if isinstance(value, (str, int, float)) else ''}."
+        )
+    return value
 
 
 def _poll_seconds(value: Any, where: str, from_cli: bool) -> int:

@@ -204,15 +204,19 @@ class Manifest:
     publisher: str
     note: str
     cards: dict[str, Entry]
+    answers: tuple[str, int] | None = None  # (sha256, size) of the owners' answers to flags
 
     def header(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format": PACK_FORMAT,
             "serial": self.serial,
             "published_at": self.published_at,
             "publisher": self.publisher,
             "note": self.note,
         }
+        if self.answers is not None:  # absent, not null, in packs without answers: their bytes stay as signed
+            out["answers"] = {"sha256": self.answers[0], "size": self.answers[1]}
+        return out
 
     def as_bytes(self) -> bytes:
         return manifest_bytes({**self.header(), "cards": {cid: e.as_json() for cid, e in self.cards.items()}})
@@ -289,7 +293,22 @@ def parse_manifest(raw: bytes, pointer: Pointer | None = None) -> Manifest:
         publisher=str(data.get("publisher", "")),
         note=str(data.get("note", "")),
         cards=cards,
+        answers=_answers_ref(data.get("answers")),
     )
+
+
+def _answers_ref(value: Any) -> tuple[str, int] | None:
+    from workaid.core.content.answers import MAX_ANSWERS_BYTES
+
+    if value is None:
+        return None
+    try:
+        sha, size = value["sha256"], _int(value["size"], 1, MAX_ANSWERS_BYTES)
+    except (KeyError, TypeError, ValueError) as err:
+        raise PackError(f"the manifest's answers entry is malformed ({err})") from None
+    if not isinstance(sha, str) or not SHA_RE.match(sha):
+        raise PackError("the manifest's answers entry has a bad hash")
+    return sha, size
 
 
 def manifest_bytes(data: Mapping[str, Any]) -> bytes:
@@ -304,6 +323,8 @@ def apply_delta(previous: Mapping[str, Any], delta: Mapping[str, Any]) -> dict[s
     cards = dict(previous.get("cards", {}))
     cards.update(delta.get("cards", {}))
     header = {k: delta.get(k) for k in ("format", "serial", "published_at", "publisher", "note")}
+    if "answers" in delta:
+        header["answers"] = delta["answers"]
     return {**header, "cards": cards}
 
 
@@ -319,6 +340,7 @@ class PublishReport:
     unchanged: int
     notes: tuple[str, ...] = ()  # what the publish repaired on the way (a stale lock, temp files)
     warnings: tuple[Problem, ...] = ()  # of the cards read for this publish: published anyway, worth a look
+    answers: bool = False  # the owners' answers to flags changed and went out with this serial
 
     @property
     def nothing(self) -> bool:
@@ -614,6 +636,7 @@ def publish(
     current pack does not verify), EnvironmentProblem (the share did not answer
     within `timeout` seconds).
     """
+    from workaid.core.content.answers import digest
     from workaid.core.content.cards import Problem, parse_card
     from workaid.core.content.folder import load_folder
     from workaid.core.errors import ContentError
@@ -722,7 +745,14 @@ def publish(
         if conflicts:
             raise PublishConflict("Nothing was published:\n" + "\n".join(conflicts))
         now_cards = {r.id: r.sha256 for r in result.refs}
-        if not touched:
+        answers_ref = manifest.answers if manifest else None
+        answers_raw = _merged_answers(source, fs, answers_ref)
+        answers_changed = False
+        if answers_raw is not None and (answers_ref is None or answers_ref[0] != digest(answers_raw)):
+            answers_ref = (digest(answers_raw), len(answers_raw))
+            new_objects[answers_ref[0]] = answers_raw
+            answers_changed = True
+        if not touched and not answers_changed:
             _write_state(source, now_cards, old_serial, result.stamps, previous_sha)
             return PublishReport(None, [], [], [], unchanged, tuple(notes), tuple(result.warnings))
 
@@ -732,7 +762,7 @@ def publish(
         serial = max([old_serial, base_state.get("serial", 0), (pending or {}).get("serial", 0), *serials]) + 1
         for sha, raw in new_objects.items():
             fs.call(_write_object, share, sha, raw)
-        new_manifest = Manifest(serial, now, author, note, cards_state)
+        new_manifest = Manifest(serial, now, author, note, cards_state, answers_ref)
         manifest_bytes = new_manifest.as_bytes()
         manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
         fs.call(atomic_write, share / manifest_name(serial), manifest_bytes)
@@ -772,8 +802,38 @@ def publish(
         )
         fs.call(atomic_write, share / POINTER, pointer_bytes)
         _write_state(source, now_cards, serial, result.stamps, manifest_sha)
-    log.info("published serial %d to %s: +%d ~%d -%d", serial, share, len(added), len(changed), len(removed))
-    return PublishReport(serial, added, changed, removed, unchanged, tuple(notes), tuple(result.warnings))
+    log.info(
+        "published serial %d to %s: +%d ~%d -%d%s",
+        serial,
+        share,
+        len(added),
+        len(changed),
+        len(removed),
+        " and the answers to flags" if answers_changed else "",
+    )
+    return PublishReport(
+        serial, added, changed, removed, unchanged, tuple(notes), tuple(result.warnings), answers_changed
+    )
+
+
+def _merged_answers(source: Path, fs: FolderShare, published: tuple[str, int] | None) -> bytes | None:
+    """This folder's answers to flags, with any the share holds that this folder lacks
+    (another owner answered them from another folder): an answer is never lost by a
+    publish. The merged set is written back to the folder, so it matches the share."""
+    from workaid.core.content import answers as ans
+
+    local_raw = ans.read_answers_file(source)
+    if local_raw is None or published is None or published[0] == ans.digest(local_raw):
+        return local_raw
+    raw = fs.read(object_name(published[0]), published[1])
+    if len(raw) != published[1] or ans.digest(raw) != published[0]:
+        raise PackError(f"the answers object {object_name(published[0])} on the share is damaged")
+    local = ans.parse_answers(local_raw)
+    merged = {**ans.parse_answers(raw), **local}
+    if merged.keys() == local.keys():
+        return local_raw
+    ans.save_all(source, merged)
+    return ans.answers_bytes(merged)
 
 
 def classify(
@@ -949,6 +1009,14 @@ def check_out(
             raise PackError(f"object for card '{cid}' on the share is damaged")
         atomic_write(target, raw)
         written[cid] = ver.sha256
+    if manifest.answers is not None:  # the owners' answers to flags come along, merged with any here
+        from workaid.core.content import answers as ans
+
+        sha, size = manifest.answers
+        raw = fs.read(object_name(sha), size)
+        if len(raw) != size or ans.digest(raw) != sha:
+            raise PackError(f"the answers object {object_name(sha)} on the share is damaged")
+        ans.save_all(dest, {**ans.parse_answers(raw), **ans.load_answers(dest)})
     _write_state(dest, written, pointer.serial, manifest_sha256=pointer.manifest_sha256)
     return CheckoutReport(len(written), backup, tuple(edited))
 

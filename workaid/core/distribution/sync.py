@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from workaid.core.clock import parse_stamp, stamp
 from workaid.core.content.library import Library
 from workaid.core.distribution.pack import (
+    Manifest,
     PackError,
     Pointer,
     Version,
@@ -208,6 +209,7 @@ class Syncer:
             if touched is None or cid in touched
         }
         updated = sum(1 for c in upserts if c.id in have)
+        answers_meta = self._answers(manifest, meta)
         store.apply(
             upserts,
             deletes,
@@ -221,6 +223,7 @@ class Syncer:
                 "pack_published_at": pointer.published_at,
                 "pack_publisher": pointer.publisher,
                 "fingerprint": "",
+                **answers_meta,
             },
         )
         self._label_versions(history)
@@ -235,6 +238,25 @@ class Syncer:
             len(deletes),
         )
         return SyncResult(True, pointer.serial, len(upserts) - updated, updated, len(deletes), fetched)
+
+    def _answers(self, manifest: Manifest, meta: Mapping[str, str]) -> dict[str, str]:
+        """The owners' answers to flags, verified, as the meta values to apply with the
+        cards (in the same transaction); nothing to change when the set is the one held."""
+        from workaid.core.content import answers
+
+        if manifest.answers is None:
+            return {answers.META_KEY: "", answers.META_SHA_KEY: ""} if meta.get(answers.META_SHA_KEY) else {}
+        sha, size = manifest.answers
+        if meta.get(answers.META_SHA_KEY) == sha:
+            return {}
+        raw = self.source.read(object_name(sha), size)
+        if len(raw) != size or hashlib.sha256(raw).hexdigest() != sha:
+            raise PackError(f"the answers object {object_name(sha)} on the share is damaged")
+        try:
+            answers.parse_answers(raw)
+        except answers.AnswersError as e:
+            raise PackError(f"the answers to flags in serial {manifest.serial} are invalid: {e}") from None
+        return {answers.META_KEY: raw.decode("utf-8"), answers.META_SHA_KEY: sha}
 
     def _from_delta(self, pointer: Pointer, applied_sha: str) -> tuple[bytes | None, set[str] | None]:
         """The new manifest rebuilt from this desk's copy of the previous one plus the

@@ -490,6 +490,7 @@ class HandoffDialog(QDialog):
             outcome=self.outcome.currentText(),
             call_seconds=s.call_seconds(),
             at=self.desk.clock(),
+            recommended=s.recommendation.level if s.recommendation is not None else None,
         )
         self.log_button.setEnabled(False)
         self.message.say("Logging…", "info")
