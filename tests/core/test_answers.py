@@ -55,7 +55,9 @@ def test_a_second_owner_folder_never_drops_an_answer_the_first_published(rig, tm
     pack.checkout(rig.share, bob, [rig.pub])
     assert first in ans.load_answers(bob)
     (bob / ans.ANSWERS_FILE).unlink()  # bob's folder lost its copy
-    ans.save_answer(bob, ans.make_answer(second, "late-fee-waiver", "answered", None, "Use the goodwill card.", "Bob", "x"))
+    ans.save_answer(
+        bob, ans.make_answer(second, "late-fee-waiver", "answered", None, "Use the goodwill card.", "Bob", "x")
+    )
     pack.publish(bob, rig.share, rig.priv, author="bob")
     rig.sync()
     assert {first, second} <= set(rig.desk.answers())
@@ -91,6 +93,14 @@ def test_a_hand_typed_answers_file_with_a_mistake_stops_the_publish_with_the_fil
     ],
 )
 def test_bad_answers_are_refused_in_words(fields, message):
-    base = {"flag_id": flag_id(), "card": "late-fee-waiver", "status": "fixed", "version": 2, "text": "ok", "by": "A", "at": "t"}
+    base = {
+        "flag_id": flag_id(),
+        "card": "late-fee-waiver",
+        "status": "fixed",
+        "version": 2,
+        "text": "ok",
+        "by": "A",
+        "at": "t",
+    }
     with pytest.raises(ans.AnswersError, match=message):
         ans.make_answer(**{**base, **fields})

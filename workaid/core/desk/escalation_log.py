@@ -60,7 +60,9 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX escalations_at ON escalations (at)",
     ),
     # 2: the checklist's recommended level for the call (NULL: no checklist walked).
-    2: ("ALTER TABLE escalations ADD COLUMN recommended INTEGER CHECK (recommended IS NULL OR recommended BETWEEN 1 AND 4)",),
+    2: (
+        "ALTER TABLE escalations ADD COLUMN recommended INTEGER CHECK (recommended IS NULL OR recommended BETWEEN 1 AND 4)",
+    ),
 }
 
 _Row = tuple[Any, ...]  # one row as sqlite3 returns it
