@@ -405,10 +405,39 @@ TAGS = [
 ]
 
 
-def generate(folder: Path, count: int = 20000, seed: int = 7) -> Path:
+# Cards that hold synonym groups: one in SYNONYM_EVERY, as an owner team keeps its
+# vocabulary on the cards that answer it. The bundled pack's groups go on the first ones.
+SYNONYM_EVERY = 50
+
+
+def synonym_groups(vocab: list[str], count: int, seed: int) -> list[list[str]]:
+    """Groups for `count` holder cards: the bundled pack's (the words reps really type),
+    then groups of 3-6 rarer words and word pairs, every term in one group only."""
+    from workaid.core.content.folder import synonym_groups as groups_in
+
+    bundled = Path(__file__).resolve().parents[1] / "content"
+    out: list[list[str]] = [[g] for _, g in groups_in(bundled)]
+    rng = random.Random(seed)
+    known = {*COMMON, *DOMAIN}
+    tail = [w for w in vocab if w.isalpha() and w not in known]
+    rng.shuffle(tail)
+    at = 0
+    while len(out) < count and at + 12 < len(tail):
+        groups = []
+        for _ in range(rng.randint(1, 2)):
+            n = rng.randint(3, 6)
+            terms = [tail[at + k] if rng.random() < 0.7 else f"{tail[at + k]} {tail[at + k + 1]}" for k in range(n)]
+            at += n + 1
+            groups.append(" = ".join(terms))
+        out.append(groups)
+    return out
+
+
+def generate(folder: Path, count: int = 20000, seed: int = 7, synonyms: bool = True) -> Path:
     """Write `count` cards into `folder` (sub-folders of 500), return the folder."""
     rng = random.Random(seed)
     vocab = vocabulary(seed)
+    holders = synonym_groups(vocab, count // SYNONYM_EVERY, seed) if synonyms else []
     body_pick = _zipf_sampler(rng, vocab)
     title_pick = _zipf_sampler(rng, vocab[len(COMMON) :], s=0.9)
     folder.mkdir(parents=True, exist_ok=True)
@@ -436,13 +465,22 @@ def generate(folder: Path, count: int = 20000, seed: int = 7) -> Path:
             f'title: "{title}"\n'
             f"tags: [{', '.join(tags)}]\n"
             f"owner: team-{i % 37}\n"
-            f"review_by: {review}\n"
-            "---\n"
+            f"review_by: {review}\n" + _synonym_lines(holders, i) + "---\n"
             f"## {title}\n\n" + "\n\n".join(paras) + "\n"
         )
         (sub / f"card-{i:05d}.md").write_text(text, encoding="utf-8")
     return folder
 
+
+def _synonym_lines(holders: list[list[str]], i: int) -> str:
+    if i % SYNONYM_EVERY or i // SYNONYM_EVERY >= len(holders):
+        return ""
+    return "synonyms:\n" + "".join(f"  - {g}\n" for g in holders[i // SYNONYM_EVERY])
+
+
+# What reps type for level 4 and the other levels: whole terms, starts of terms, and a
+# synonym beside an ordinary word (bench/search.py times them beside QUERIES).
+SYNONYM_QUERIES = ["ceo", "president", "bbb", "better business", "trading standards", "boss", "etf", "ceo refund"]
 
 QUERIES = [
     "late fee waiver",

@@ -5,7 +5,10 @@
     python bench/search.py --cards 5000    # smaller generated folder
 
 Prints p50/p95/max per keystroke for:
-  ours  - Library.search(), everything a rep sees (ranking, snippets, fallbacks)
+  ours  - Library.search(), everything a rep sees (ranking, snippets, fallbacks,
+          the owners' synonyms: one card in 50 holds groups)
+  nosyn - the same with synonym expansion off: what the vocabulary costs
+  +sig  - ours plus recording the feedback signal of each keystroke, as the desk does
   bare  - MATCH … ORDER BY bm25 LIMIT 50 with snippet(), each token hand-escaped
   scan  - reading every file in the folder and testing every word (no index)
 The import is run as a separate `workaid import` process so its time and peak memory
@@ -27,10 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import QUERIES, generate  # noqa: E402
+from bench.corpus import QUERIES, SYNONYM_QUERIES, generate  # noqa: E402
 from workaid.core.content.library import Library  # noqa: E402
 from workaid.core.content.search import parse_query  # noqa: E402
 from workaid.core.content.text import fold, words  # noqa: E402
+from workaid.core.feedback.signals import SignalRecorder  # noqa: E402
 from workaid.core.perf import settle_after_startup  # noqa: E402
 
 
@@ -41,6 +45,21 @@ def pct(values: list[float], p: float) -> float:
 
 def line(name: str, ms: list[float]) -> str:
     return f"  {name:<6} n={len(ms):<5} p50 {pct(ms, 50):7.2f} ms   p95 {pct(ms, 95):7.2f} ms   max {max(ms):8.2f} ms"
+
+
+def timed(lib: Library, keys: list[str], recorder: SignalRecorder | None = None) -> list[float]:
+    """Milliseconds per keystroke, each from a cold answer cache (as a rep's new query)."""
+    lib.searcher.invalidate()
+    out: list[float] = []
+    for k in keys:
+        t = time.perf_counter()
+        response = lib.search(k)
+        if recorder is not None:  # what FeedbackService does with each answer, on the GUI thread
+            recorder.searched(response.query, len(response.results))
+        out.append((time.perf_counter() - t) * 1000)
+    if recorder is not None:
+        recorder.take(final=True)  # the batch the worker stores
+    return out
 
 
 def keystrokes(queries: list[str]) -> list[str]:
@@ -122,12 +141,14 @@ def main() -> None:
         lib.searcher.invalidate()
         settle_after_startup()  # as the app does once its window is up
 
-        ours: list[float] = []
-        for k in keys:
-            t = time.perf_counter()
-            lib.search(k)
-            ours.append((time.perf_counter() - t) * 1000)
-        lib.searcher.invalidate()
+        ours = timed(lib, keys)
+        syn_keys = keystrokes(SYNONYM_QUERIES)
+        syn_on = timed(lib, syn_keys)
+        lib.searcher.expand_synonyms = False
+        syn_off = timed(lib, syn_keys)
+        nosyn = timed(lib, keys)
+        lib.searcher.expand_synonyms = True
+        signalled = timed(lib, keys, SignalRecorder())
         bare: list[float] = []
         for k in keys:
             t = time.perf_counter()
@@ -144,10 +165,24 @@ def main() -> None:
             f"\nsearch, {len(QUERIES)} queries typed from the first character: {len(keys)} keystrokes over {n_cards:,} cards"
         )
         print(line("ours", ours) + "   (target p95 <= 10 ms)")
+        print(line("nosyn", nosyn) + "   (synonym expansion off)")
+        print(line("+sig", signalled) + "   (recording each keystroke's signal; target: p95 as ours)")
         print(line("bare", bare))
         print(line("scan", scan) + "   (sampled keystrokes)")
         worst = sorted(zip(ours, keys, strict=False), reverse=True)[:5]
         print("  slowest of ours: " + ", ".join(f"{k!r} {ms:.1f} ms" for ms, k in worst))
+        n_groups = lib.store.conn.execute("SELECT COUNT(DISTINCT card_id || ':' || group_no) FROM synonyms").fetchone()[
+            0
+        ]
+        print(f"\nsynonym queries {SYNONYM_QUERIES}, {len(syn_keys)} keystrokes, {n_groups:,} groups in the pack:")
+        print(line("syn", syn_on) + "   (target p95 <= 10 ms)")
+        print(line("nosyn", syn_off) + "   (the same keystrokes without expansion: most find nothing)")
+        found = sum(1 for q in SYNONYM_QUERIES if lib.search(q).results)
+        lib.searcher.expand_synonyms = False
+        lib.searcher.invalidate()
+        unfound = sum(1 for q in SYNONYM_QUERIES if lib.search(q).results)
+        lib.searcher.expand_synonyms = True
+        print(f"  queries with a result: {found} of {len(SYNONYM_QUERIES)} with synonyms, {unfound} without")
         print(
             f"\nratios: bare/ours p50 {pct(bare, 50) / pct(ours, 50):.1f}x, p95 {pct(bare, 95) / pct(ours, 95):.1f}x; "
             f"scan/ours p50 {pct(scan, 50) / pct(ours, 50):.0f}x, p95 {pct(scan, 95) / pct(ours, 95):.0f}x (target >= 20x)"

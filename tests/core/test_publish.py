@@ -139,10 +139,20 @@ def test_a_second_publish_rereads_only_changed_files(rig, monkeypatch):
     # Both places a publish parses: the folder scan, and pack.py's own reads.
     monkeypatch.setattr(folder, "parse_card", counted)
     monkeypatch.setattr(cards, "parse_card", counted)
+    path = rig.src / "fees/paper-statement-fee.md"  # a card without synonyms
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    assert rig.publish().changed == ["paper-statement-fee"]
+    assert parsed == ["fees/paper-statement-fee.md"]
+
+    # A changed card with synonym groups is checked against every other card's groups
+    # (one term, one group, folder-wide): only the files that hold groups are read again.
+    parsed.clear()
     path = rig.src / "fees/late-fee-waiver.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
     assert rig.publish().changed == ["late-fee-waiver"]
-    assert parsed == ["fees/late-fee-waiver.md"]
+    holders = sorted(str(p.relative_to(rig.src)) for p in rig.src.rglob("*.md") if "\nsynonyms:" in p.read_text())
+    assert parsed[0] == "fees/late-fee-waiver.md"
+    assert sorted(set(parsed)) == holders
 
 
 def test_publish_cli_end_to_end(tmp_path):

@@ -36,8 +36,11 @@ nonempty_line = line_text.filter(bool)
 name = st.from_regex(r"\A[a-z][a-z0-9-]{0,15}\Z")
 placeholder_name = st.from_regex(r"\A[a-z_][a-z0-9_]{0,12}\Z")
 # The body is free Markdown: any characters but NUL (refused: a binary file) and CR (read
-# as a line end, as every editor does). A script's braces are placeholders, drawn apart.
-body_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"), max_size=300)
+# as a line end, as every editor does), and the {{limits}} marker, which only a card with a
+# discretion table may hold (test_limits.py). A script's braces are placeholders, drawn apart.
+body_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"), max_size=300).filter(
+    lambda t: "{{limits}}" not in t
+)
 script_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r{}"), max_size=100)
 amount = st.one_of(st.integers(0, 10**6), st.floats(0, 1e6, allow_nan=False).map(lambda f: round(f, 2)))
 

@@ -239,7 +239,8 @@ def test_the_preview_keeps_its_scroll_position_while_typing(open_workbench, sour
     qtbot.waitUntil(lambda: bar.maximum() > 100)
     bar.setValue(bar.maximum() // 2)
     kept = bar.value()
-    type_at_end_of_line(qtbot, w, 22, " Really.")
+    first_body_line = w.source_text().splitlines().index("---", 1) + 2
+    type_at_end_of_line(qtbot, w, first_body_line, " Really.")
     qtbot.waitUntil(lambda: "Really." in w.preview.view.toPlainText())
     assert bar.value() == kept
 

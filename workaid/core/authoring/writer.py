@@ -38,6 +38,7 @@ class CardForm:
     summary: str = ""
     fields: dict[str, Any] = field(default_factory=dict)
     body: str = ""
+    synonyms: tuple[str, ...] = ()  # search vocabulary, one group per item: "ceo = chief executive"
 
 
 def form_from_card(card: Card) -> CardForm:
@@ -54,6 +55,7 @@ def form_from_card(card: Card) -> CardForm:
         summary=card.summary,
         fields=copy.deepcopy(card.fields),
         body=card.body,
+        synonyms=tuple(card.synonyms),
     )
 
 
@@ -85,6 +87,8 @@ def text_from_form(form: CardForm) -> str:
         data["review_by"] = form.review_by
     if form.summary:
         data["summary"] = form.summary
+    if form.synonyms:
+        data["synonyms"] = list(form.synonyms)  # one group a line, as owners read and diff them
     known = KIND_KEYS.get(form.kind, ())
     ordered = [k for k in known if k in form.fields] + [k for k in form.fields if k not in known]
     for key in ordered:

@@ -30,12 +30,13 @@ from workaid.core.content.kinds import (
     closest,
     shown,
 )
+from workaid.core.content.synonyms import check_synonyms
 from workaid.core.content.text import fold
 
 log = logging.getLogger("workaid.cards")
 
 MAX_CARD_BYTES = 256 * 1024
-COMMON_KEYS = ("id", "kind", "title", "tags", "owner", "review_by", "summary")
+COMMON_KEYS = ("id", "kind", "title", "tags", "owner", "review_by", "summary", "synonyms")
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_DEPTH = 32  # nesting of front matter; real cards use at most 5
 
@@ -65,6 +66,8 @@ class Card:
     review_by: dt.date | None = None
     summary: str = ""
     fields: dict[str, Any] = field(default_factory=dict)
+    # Search vocabulary: groups like "ceo = chief executive", as written (synonyms.py).
+    synonyms: tuple[str, ...] = ()
 
     def is_stale(self, today: dt.date | None = None) -> bool:
         from workaid.core.content.review import is_overdue
@@ -81,6 +84,7 @@ class ParseResult:
     # Worth the owner's attention but no reason to refuse the card (a hand-written
     # amount the discretion table contradicts): printed by check, import and publish.
     warnings: list[Problem] = field(default_factory=list)
+    synonym_lines: tuple[int, ...] = ()  # the file line of each of card.synonyms (the folder check names it)
 
 
 def id_key(card_id: str) -> str:
@@ -205,8 +209,13 @@ def _parse_text(text: str, source: str, digest: str, problems: list[Problem]) ->
         from workaid.core.content.limits import disagreements
 
         warnings = [Problem(source, line, message) for line, message in disagreements(card.fields, body, body_line)]
+    synonym_lines = tuple(loc.line("synonyms", i) for i in range(len(card.synonyms))) if card else ()
     return ParseResult(
-        card if not problems else None, problems, loc.line("id") if "id" in data else 1, warnings=warnings
+        card if not problems else None,
+        problems,
+        loc.line("id") if "id" in data else 1,
+        warnings=warnings,
+        synonym_lines=synonym_lines,
     )
 
 
@@ -500,6 +509,7 @@ def _validate(
                 )
         else:
             bad(("review_by",), f"review_by {shown(review)} is not a date like 2027-03-01")
+    synonyms = check_synonyms(data.get("synonyms"), bad)
 
     fields: dict[str, Any] = {}
     if kind:
@@ -525,6 +535,7 @@ def _validate(
         review_by=review_by,
         summary=as_text(summary) or "",
         fields=_plain(fields),
+        synonyms=synonyms,
     )
 
 

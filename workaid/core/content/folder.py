@@ -162,6 +162,8 @@ class _Found:
     sha256: str
     id_line: int
     derived: bool
+    synonyms: tuple[str, ...] = ()
+    synonym_lines: tuple[int, ...] = ()
 
 
 def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -> FolderResult:
@@ -203,10 +205,12 @@ def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -
         problems.extend(result.problems)
         warnings.extend(result.warnings)
         if result.card is not None:
+            c = result.card
             found.append(
-                _Found(rel, st, result.card, result.card.id, result.card.sha256, result.id_line, result.derived)
+                _Found(rel, st, c, c.id, c.sha256, result.id_line, result.derived, c.synonyms, result.synonym_lines)
             )
     _settle_derived_ids(found)
+    problems.extend(_synonym_clashes(folder, found))
 
     cards: list[Card] = []
     refs: list[CardRef] = []
@@ -226,6 +230,59 @@ def load_folder(folder: Path | str, known: dict[str, FileStamp] | None = None) -
         if f.card is not None:
             cards.append(f.card if f.card.id == f.id else replace(f.card, id=f.id))
     return FolderResult(cards, problems, files, refs, stamps, skipped, warnings)
+
+
+def _synonym_clashes(folder: Path, found: list[_Found]) -> list[Problem]:
+    """A term in two groups across the folder, reported where the second one is written.
+
+    Files a stamp showed unchanged were not parsed; their groups are needed only when
+    a parsed file has groups of its own (else nothing new can clash), and then only
+    files that mention synonyms at all are parsed again.
+    """
+    from workaid.core.content.synonyms import Holder, folder_clashes
+
+    if not any(f.synonyms for f in found if f.card is not None):
+        return []
+    for f in found:
+        if f.card is not None:
+            continue
+        try:
+            with open(folder / f.rel, "rb") as fh:
+                raw = fh.read(MAX_CARD_BYTES + 1)
+        except OSError:
+            continue
+        if b"synonyms" in raw:
+            result = parse_card(raw, f.rel)
+            if result.card is not None:
+                f.synonyms, f.synonym_lines = result.card.synonyms, result.synonym_lines
+    holders = [
+        Holder(f.rel, line, group)
+        for f in sorted(found, key=lambda f: f.rel)
+        for group, line in zip(f.synonyms, f.synonym_lines, strict=True)
+    ]
+    return [Problem(h.source, h.line, message) for h, message in folder_clashes(holders)]
+
+
+def synonym_groups(folder: Path | str) -> list[tuple[str, str]]:
+    """(file, group as written) of every synonym group in a source folder, in path order.
+
+    Only files that mention synonyms are parsed, so this stays cheap on a big folder;
+    a file that does not parse contributes nothing (the folder check names it).
+    """
+    folder = Path(folder)
+    out: list[tuple[str, str]] = []
+    for rel, entry in _scan(str(folder), ""):
+        try:
+            with open(entry.path, "rb") as fh:
+                raw = fh.read(MAX_CARD_BYTES + 1)
+        except OSError:
+            continue
+        if b"synonyms" not in raw:
+            continue
+        card = parse_card(raw, rel).card
+        if card is not None:
+            out.extend((rel, group) for group in card.synonyms)
+    return out
 
 
 def _starts_with_dashes(path: str) -> bool:

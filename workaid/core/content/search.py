@@ -13,7 +13,11 @@ Design (see bench/search.py for the figures):
   (also CJK); when that finds nothing too, a "did you mean" correction from the index
   vocabulary is suggested and its results are shown;
 - the previous keystrokes' answers are cached, so backspacing is free, and a search
-  can be interrupted from another thread when the user has typed on.
+  can be interrupted from another thread when the user has typed on;
+- owners' synonym groups (synonyms.py) widen the query: words that name a term of a
+  group (or start one, while typing) match any term of it, and the card holding the
+  group ranks first, being the authority for that vocabulary. The groups are read
+  once per content version, and matching a query against them is a few dict look-ups.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 
 from workaid.core.content.review import is_overdue, review_date
 from workaid.core.content.store import DamagedDatabase, folded_doc, is_damage
+from workaid.core.content.synonyms import Run, Vocabulary
 from workaid.core.content.text import clean, fold, has_cjk, words
 
 log = logging.getLogger("workaid.search")
@@ -133,6 +138,8 @@ class Searcher:
         self._rank_cache: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
         self._cache_version: int | None = None
         self._vocab: dict[int, list[tuple[str, int]]] | None = None
+        self._synonyms: Vocabulary | None = None
+        self.expand_synonyms = True  # off only to measure what expansion costs (bench/search.py)
         self._lock = threading.Lock()
 
     # -- public -------------------------------------------------------------
@@ -170,6 +177,7 @@ class Searcher:
         self._cache.clear()
         self._rank_cache.clear()
         self._vocab = None
+        self._synonyms = None
 
     # -- internals ----------------------------------------------------------
     def _check_cache_version(self) -> None:
@@ -188,7 +196,10 @@ class Searcher:
             return Response(query, results, mode="substring" if results else "none", terms=(q.raw_folded,))
         terms = q.tokens
         last = q.tokens[-1]
-        if q.prefix and len(last) <= SHORT_PREFIX:
+        expanded = self._expanded(q, kind, tag) if self.expand_synonyms else None
+        if expanded is not None:
+            rows, terms = expanded
+        elif q.prefix and len(last) <= SHORT_PREFIX:
             rows = self._short_prefix(q.tokens, kind, tag)
         else:
             rows = self._ranked(fts_expression(q.tokens, q.prefix), kind, tag)
@@ -211,6 +222,113 @@ class Searcher:
                     terms=sq.tokens,
                 )
         return Response(query, (), mode="none", suggestion=suggestion)
+
+    # -- synonyms ------------------------------------------------------------
+    def _load_synonyms(self) -> Vocabulary:
+        if self._synonyms is None:
+            try:
+                rows = self.conn.execute("SELECT card_id, group_no, term FROM synonyms ORDER BY card_id, group_no")
+                self._synonyms = Vocabulary.of(rows)
+            except sqlite3.OperationalError as e:
+                if "no such table" not in str(e):
+                    raise
+                self._synonyms = Vocabulary()  # a database this version has not upgraded (read-only)
+        return self._synonyms
+
+    def _expanded(self, q: _Query, kind: str | None, tag: str | None) -> tuple[list[int], tuple[str, ...]] | None:
+        """(row ids, terms to mark) when the query names synonyms, else None.
+
+        Each run of words that names a group becomes (the words as typed OR every term
+        of the group); the other words stay as they are. The cards holding a named
+        group come first when the rest of the query matches them too, then everything
+        the widened query finds, by rank. A one- or two-letter last word is bounded as
+        in _short_prefix: inside a run, the run's terms stand for it; outside, the
+        ranked rows are filtered by it.
+        """
+        vocab = self._load_synonyms()
+        runs = vocab.runs(q.tokens, q.prefix) if vocab else []
+        if not runs:
+            return None
+        n = len(q.tokens)
+        short_last = q.prefix and len(q.tokens[-1]) <= SHORT_PREFIX
+        segments: list[tuple[str, frozenset[str]]] = []  # (expression, cards that hold it)
+        extra: list[str] = []
+        at = 0
+        for run in runs:
+            segments.extend((fts_expression((t,), False), frozenset()) for t in q.tokens[at : run.start])
+            segments.append(self._run_expression(q, run, short_last, extra))
+            at = run.end
+        plain_tail = q.tokens[at:]
+        filter_last = short_last and at < n  # the short last word is not in a run
+        for i, t in enumerate(plain_tail):
+            last = at + i == n - 1
+            if not (last and filter_last):
+                segments.append((fts_expression((t,), q.prefix and last), frozenset()))
+        expression = " AND ".join(e for e, _ in segments)
+        first = self._holders(segments, kind, tag)
+        rest = self._ranked(expression, kind, tag)
+        taken = set(first)
+        rows = first + [r for r in rest if r not in taken]
+        if filter_last:
+            rows = self._with_word_start(rows, q.tokens[-1])
+        return rows, (*extra, *q.tokens)
+
+    def _run_expression(self, q: _Query, run: Run, short_last: bool, extra: list[str]) -> tuple[str, frozenset[str]]:
+        vocab = self._load_synonyms()
+        typed = q.tokens[run.start : run.end]
+        at_end = run.end == len(q.tokens)
+        alternatives = []
+        if not (at_end and short_last and not run.exact):  # a 1-2 letter start: the terms stand for it
+            alternatives.append("(" + fts_expression(typed, q.prefix and at_end and not short_last) + ")")
+        holders: list[str] = []
+        for gi in run.groups:
+            group = vocab.groups[gi]
+            holders.extend(c for c in group.cards if c not in holders)
+            for term in group.terms:
+                if term == typed and alternatives:
+                    continue  # the words as typed already say it
+                phrase = " ".join(term)
+                alternatives.append('"' + phrase.replace('"', '""') + '"')
+                if phrase not in extra:
+                    extra.append(phrase)
+        return "(" + " OR ".join(alternatives) + ")", frozenset(holders)
+
+    def _holders(self, segments: list[tuple[str, frozenset[str]]], kind: str | None, tag: str | None) -> list[int]:
+        """The cards holding the named groups that the rest of the query also matches."""
+        ids = list(dict.fromkeys(c for _, cards in segments for c in sorted(cards)))
+        if not ids:
+            return []
+        where, args = self._filters(kind, tag)
+        marks = ",".join("?" * len(ids))
+        found = dict(
+            self.conn.execute(f"SELECT c.id, c.rowid FROM cards c WHERE c.id IN ({marks}){where}", [*ids, *args])
+        )
+        out = []
+        for cid in ids:
+            rowid = found.get(cid)
+            if rowid is None:
+                continue
+            rest = [e for e, cards in segments if cid not in cards]
+            if rest:
+                sql = "SELECT 1 FROM cards_fts WHERE cards_fts MATCH ? AND rowid = ?"
+                if self.conn.execute(sql, [" AND ".join(rest), rowid]).fetchone() is None:
+                    continue
+            out.append(rowid)
+        return out
+
+    def _with_word_start(self, rowids: list[int], prefix: str) -> list[int]:
+        """The rows with a word starting with `prefix` (title, tags or text), in order."""
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        texts = {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                f"SELECT rowid, title || ' ' || tags || ' ' || plain FROM cards WHERE rowid IN ({marks})", rowids
+            )
+        }
+        word_start = re.compile(rf"(?<![^\W_]){re.escape(prefix)}")
+        return [rid for rid in rowids if word_start.search(fold(texts.get(rid, "")))][: self.limit]
 
     def _filters(self, kind: str | None, tag: str | None, alias: str = "c") -> tuple[str, list[str]]:
         sql, args = "", []
@@ -238,17 +356,7 @@ class Searcher:
                 "cards_fts", expression, kind, tag
             )
         base = self._ranked(fts_expression(tokens[:-1], False), kind, tag)
-        if not base:
-            return []
-        marks = ",".join("?" * len(base))
-        texts = {
-            r[0]: r[1]
-            for r in self.conn.execute(
-                f"SELECT rowid, title || ' ' || tags || ' ' || plain FROM cards WHERE rowid IN ({marks})", base
-            )
-        }
-        word_start = re.compile(rf"(?<![^\W_]){re.escape(last)}")
-        return [rid for rid in base if word_start.search(fold(texts.get(rid, "")))][: self.limit]
+        return self._with_word_start(base, last)
 
     def _ranked_bounded(
         self, table: str, expression: str, kind: str | None, tag: str | None, candidates: int = 400

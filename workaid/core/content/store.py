@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("workaid.store")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # From this many changed rows on, dropping and rebuilding the search indexes beats
 # maintaining them row by row (measured on 20,000 cards: 5 s against 11 s).
 BULK_MIN_ROWS = 1000
@@ -105,6 +105,19 @@ _MIGRATIONS: dict[int, str] = {
     # 2: sync asks "does this desk already hold this version?" by hash.
     2: """
     CREATE INDEX card_versions_sha ON card_versions (sha256);
+    """,
+    # 3: the owners' search vocabulary (synonyms.py), one row per term of each card's
+    # groups: derived like the indexes, refilled with the cards. Cards already held get
+    # their rows from the text they were loaded with (Store._fill_pending_synonyms).
+    3: """
+    CREATE TABLE synonyms (
+        card_id TEXT NOT NULL,
+        group_no INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        written TEXT NOT NULL
+    );
+    CREATE INDEX synonyms_card ON synonyms (card_id);
+    INSERT INTO meta (key, value) SELECT 'synonyms_pending', '1' WHERE EXISTS (SELECT 1 FROM cards);
     """,
 }
 
@@ -355,7 +368,9 @@ class Store:
         self.conn = connect(self.path)
         self._inode = _inode(self.path)
         self._ensure_schema()
-        self.conn.execute("SELECT key, value FROM meta").fetchall()
+        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        if "synonyms_pending" in meta and writable(self.path):
+            self._fill_pending_synonyms()
         self.conn.execute("SELECT COUNT(*) FROM cards").fetchone()
         if self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
             verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)").fetchall()]
@@ -450,6 +465,38 @@ class Store:
             raise sqlite3.ProgrammingError("Cannot operate on a closed content database.")
         return self.conn
 
+    def _fill_pending_synonyms(self) -> None:
+        """After the upgrade to schema 3, fill the vocabulary of the cards already held
+        from the text each was loaded with; only texts that mention synonyms are parsed."""
+        from workaid.core.content.cards import parse_card
+
+        with self.atomic() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key = 'synonyms_pending'").fetchone() is None:
+                return  # another WorkAid did it first
+            found = db.execute(
+                "SELECT c.id, v.raw FROM cards c JOIN card_versions v ON v.card_id = c.id AND v.sha256 = c.sha256 "
+                "WHERE v.raw LIKE '%synonyms%'"
+            ).fetchall()
+            rows = []
+            for card_id, raw in found:
+                card = parse_card(raw.encode("utf-8", "replace"), f"{card_id}.md").card
+                if card is not None:
+                    rows.extend(_synonym_rows(card_id, card.synonyms))
+            db.execute("DELETE FROM synonyms")
+            db.conn.executemany(_SYNONYM_INSERT, rows)
+            db.execute("DELETE FROM meta WHERE key = 'synonyms_pending'")
+        log.info("search vocabulary filled from %d stored card(s) after the schema upgrade", len(found))
+
+    @_guarded
+    def synonym_groups(self) -> list[tuple[str, list[str]]]:
+        """(card id, terms as written) of every synonym group this desk holds, by card."""
+        groups: dict[tuple[str, int], list[str]] = {}
+        for card_id, number, written in self.live.execute(
+            "SELECT card_id, group_no, written FROM synonyms ORDER BY card_id, group_no, rowid"
+        ):
+            groups.setdefault((card_id, number), []).append(written)
+        return [(card_id, terms) for (card_id, _), terms in groups.items()]
+
     # -- meta -------------------------------------------------------------
     @_guarded
     def meta(self) -> dict[str, str]:
@@ -530,6 +577,10 @@ class Store:
                     }
                 )
             gone = [cid for cid in deletes if cid in existing] + [r["id"] for r in rows if r["id"] in existing]
+            db.conn.executemany(
+                "DELETE FROM synonyms WHERE card_id = ?", [(cid,) for cid in {*deletes, *(c.id for c in upserts)}]
+            )
+            db.conn.executemany(_SYNONYM_INSERT, [r for c in upserts for r in _synonym_rows(c.id, c.synonyms)])
             bulk = len(gone) + len(rows) > max(BULK_MIN_ROWS, len(existing) // 4)
             if bulk:
                 _delete_rows(db, gone, unindex=False)
@@ -689,6 +740,22 @@ def _card_row(card: Card, version: int, now: str) -> dict[str, Any]:
         "version": version,
         "updated_at": now,
     }
+
+
+_SYNONYM_INSERT = "INSERT INTO synonyms (card_id, group_no, term, written) VALUES (?, ?, ?, ?)"
+
+
+def _synonym_rows(card_id: str, groups: Iterable[str]) -> list[tuple[str, int, str, str]]:
+    """The table rows of one card's groups: the folded words search compares, and the term as written."""
+    from workaid.core.content.synonyms import split_group, term_key
+
+    rows = []
+    for number, group in enumerate(groups):
+        for term in split_group(group):
+            key = term_key(term)
+            if key:
+                rows.append((card_id, number, " ".join(key), term))
+    return rows
 
 
 def folded_doc(title: str, tags: str, plain: str) -> str:

@@ -33,7 +33,16 @@ from PySide6.QtWidgets import (
 from workaid.core.authoring.writer import CardForm
 from workaid.core.content.kinds import KINDS
 from workaid.ui.workbench.form_models import RowsModel, words
-from workaid.ui.workbench.form_sections import SECTIONS, Binding, Section, add_row, line_edit, same
+from workaid.ui.workbench.form_sections import (
+    SECTIONS,
+    Binding,
+    LinesBinding,
+    Section,
+    add_row,
+    line_edit,
+    lines_edit,
+    same,
+)
 
 _KIND_WORDS = {
     "guideline": "Guideline",
@@ -106,6 +115,15 @@ class CardFormEditor(QWidget):
         self.summary = line_edit(common, "Summary", "One sentence shown under the title in results")
         self.summary.setObjectName("FormSummary")
         add_row(form, "&Summary", self.summary)
+        self.synonyms = lines_edit(
+            common,
+            "Search synonyms",
+            "ceo = chief executive = managing director",
+            "One group a line: words customers and reps use for the same thing, separated by ' = '. "
+            "A search for any of them finds this card first.",
+        )
+        self.synonyms.setObjectName("FormSynonyms")
+        add_row(form, "Search synony&ms", self.synonyms)
 
         self.sections: dict[str, Section] = {}
         self.stack = QStackedWidget(inner)
@@ -132,6 +150,8 @@ class CardFormEditor(QWidget):
         self._owner = Binding(self.owner, str, str)
         self._summary = Binding(self.summary, str, str)
         self._tags = Binding(self.tags, ", ".join, lambda t: tuple(words(t)))
+        self._synonyms = LinesBinding(self.synonyms)
+        self.synonyms.textChanged.connect(self._changed)
 
         for edit in (self.title, self.tags, self.owner, self.summary):
             edit.textChanged.connect(self._changed)
@@ -144,6 +164,7 @@ class CardFormEditor(QWidget):
         QWidget.setTabOrder(self.owner, self.has_review)
         QWidget.setTabOrder(self.has_review, self.review_by)
         QWidget.setTabOrder(self.review_by, self.summary)
+        QWidget.setTabOrder(self.summary, self.synonyms)
         self._load(CardForm())
 
     # -- the form as data -------------------------------------------------------------------
@@ -165,6 +186,7 @@ class CardFormEditor(QWidget):
             self._owner.load(form.owner)
             self._summary.load(form.summary)
             self._tags.load(tuple(form.tags))
+            self._synonyms.load(tuple(form.synonyms))
             with QSignalBlocker(self.kind):
                 self.kind.clear()
                 kinds = list(KINDS) + ([form.kind] if form.kind not in KINDS else [])
@@ -192,6 +214,7 @@ class CardFormEditor(QWidget):
         f.owner = self._owner.value()
         f.summary = self._summary.value()
         f.tags = self._tags.value()
+        f.synonyms = self._synonyms.value()
         f.kind = self.kind.currentData() or base.kind
         review = (self.has_review.isChecked(), self.review_by.date())
         if review != self._review_shown:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -101,6 +102,47 @@ class Binding:
     def value(self) -> Any:
         text = self.edit.text()
         return self._value if text == self._shown else self._parse(text)
+
+
+class LinesBinding:
+    """A text box of one item per line over a list of lines (the card's synonym groups):
+    the list read comes back untouched until the text changes; then each non-empty
+    line, stripped, is one item."""
+
+    def __init__(self, edit: QPlainTextEdit) -> None:
+        self.edit = edit
+        self._value: tuple[str, ...] = ()
+        self._shown = ""
+
+    def load(self, value: tuple[str, ...]) -> None:
+        self._value = tuple(value)
+        text = "\n".join(self._value)
+        if self.edit.toPlainText() != text:  # the same text again keeps the owner's cursor
+            with QSignalBlocker(self.edit):
+                self.edit.setPlainText(text)
+        self._shown = self.edit.toPlainText()
+
+    def value(self) -> tuple[str, ...]:
+        text = self.edit.toPlainText()
+        if text == self._shown:
+            return self._value
+        return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def lines_edit(parent: QWidget, name: str, placeholder: str = "", tip: str = "", lines: int = 3) -> QPlainTextEdit:
+    """A few lines of plain text, one item a line; Tab leaves it like any other field."""
+    edit = QPlainTextEdit(parent)
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    if tip:
+        edit.setToolTip(tip)
+        edit.setAccessibleDescription(tip)
+    height = edit.fontMetrics().lineSpacing() * lines + 2 * edit.frameWidth() + 8
+    edit.setFixedHeight(height)
+    return edit
 
 
 def line_edit(parent: QWidget, name: str, placeholder: str = "", tip: str = "") -> QLineEdit:
