@@ -51,6 +51,7 @@ COMMAND_HELP: dict[str, str] = {
     "diff": "show what changed between two versions of a card (default: the last two)",
     "restore": "put an old version of a card into a source folder, to publish as a new version",
     "review": "list a source folder's cards that are overdue or due for review soon",
+    "report": "what the desks sent back: failed searches, opened cards, flags, escalations (text, --json, --html)",
 }
 
 
@@ -157,6 +158,10 @@ def _add_arguments(command: str, p: argparse.ArgumentParser) -> None:
         from workaid.cli_authoring import add_arguments as add_authoring_arguments
 
         add_authoring_arguments(command, p)
+    elif command == "report":
+        from workaid.cli_feedback import add_arguments as add_feedback_arguments
+
+        add_feedback_arguments(command, p)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -260,6 +265,10 @@ def _dispatch(command: str, args: argparse.Namespace, data_dir: Path) -> int:
         from workaid.cli_authoring import COMMANDS as AUTHORING
 
         return AUTHORING[command](args, data_dir)
+    if command == "report":
+        from workaid.cli_feedback import COMMANDS as FEEDBACK
+
+        return FEEDBACK[command](args, data_dir)
     from workaid.cli_escalation import COMMANDS
 
     return COMMANDS[command](args, _library(data_dir))

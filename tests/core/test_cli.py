@@ -86,7 +86,7 @@ def test_data_dir_from_environment(tmp_path):
 def test_every_command_in_the_help_has_its_own_help_and_runs_somewhere(capsys):
     """The one-line table of `workaid --help` and the commands that really run stay in
     step: each listed command parses its own --help, and has something to run it."""
-    from workaid import cli, cli_authoring, cli_escalation
+    from workaid import cli, cli_authoring, cli_escalation, cli_feedback
 
     for command in cli.COMMAND_HELP:
         with pytest.raises(SystemExit) as e:
@@ -95,5 +95,6 @@ def test_every_command_in_the_help_has_its_own_help_and_runs_somewhere(capsys):
         assert f"usage: workaid {command}" in capsys.readouterr().out
         # gui, edit and check run before logging is set up (main); the rest go through a table.
         assert command in ("gui", "edit", "check") or any(
-            command in table for table in (cli._COMMANDS, cli_escalation.COMMANDS, cli_authoring.COMMANDS)
+            command in table
+            for table in (cli._COMMANDS, cli_escalation.COMMANDS, cli_authoring.COMMANDS, cli_feedback.COMMANDS)
         )

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from workaid.core.content.store import ImportReport
     from workaid.ui.card_view import CardView
     from workaid.ui.desk.desk import Desk
+    from workaid.ui.feedback.service import FeedbackService
     from workaid.ui.search_worker import SearchController
     from workaid.ui.sync_poller import SyncPoller
     from workaid.ui.sync_status import SyncStatus
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self._search: SearchController | None = None
         self.desk: Desk | None = None  # the escalation desk (workaid.ui.desk), built by build_desk
         self.sync: SyncPoller | None = None
+        self.feedback: FeedbackService | None = None  # built once the first results are painted
         self.sync_label: SyncStatus | None = None
         self.workbench_launcher: WorkbenchLauncher | None = None  # set when a source folder is configured
         self.tasks = Tasks(self)
@@ -250,8 +252,15 @@ class MainWindow(QMainWindow):
             self.load_bundled_if_needed()
         self.warm_up_later()
         self._start_sync()
+        self._start_feedback()
         self._offer_workbench()
         self.ready.emit()
+
+    def _start_feedback(self) -> None:
+        """Flags (Ctrl+Shift+F) and this desk's search figures, sent with the sync (workaid.ui.feedback)."""
+        from workaid.ui.feedback.service import FeedbackService
+
+        self.feedback = FeedbackService(self)
 
     def _offer_workbench(self) -> None:
         """The workbench's "Edit cards…" (Ctrl+Shift+W) only where workaid.toml names a
@@ -703,6 +712,8 @@ class MainWindow(QMainWindow):
             return
         self._shut = True
         self.startup.stop()
+        if self.feedback is not None:
+            self.feedback.shutdown()
         if self.sync is not None:
             self.sync.stop()
         if self._search is not None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workaid.core.content import answers
 from workaid.core.content.cards import Problem
 from workaid.core.content.folder import load_folder
 from workaid.core.distribution import keys, pack
@@ -49,6 +50,7 @@ class PublishPlan:
     changes: tuple[PendingChange, ...]
     problems: tuple[Problem, ...]  # invalid cards: nothing can be published until they are fixed
     unchanged: int
+    answers: int = 0  # answers to reps' flags in this folder that the share does not have yet
 
     @property
     def conflicts(self) -> tuple[PendingChange, ...]:
@@ -63,7 +65,7 @@ class PublishPlan:
         if self.conflicts:
             n = len(self.conflicts)
             return f"{n} card{'s were' if n != 1 else ' was'} changed on the share since your copy: resolve each first."
-        if not self.changes:
+        if not self.changes and not self.answers:
             return "Nothing to publish: the share already has every card as it is here."
         return None
 
@@ -110,7 +112,24 @@ def plan_publish(
             )
         )
     unchanged = sum(1 for cid, sha in folder.items() if cid in live and live[cid].sha256 == sha)
-    return PublishPlan(tuple(changes), tuple(result.problems), unchanged)
+    return PublishPlan(
+        tuple(changes), tuple(result.problems), unchanged, _new_answers(source, share, manifest, timeout)
+    )
+
+
+def _new_answers(source: Path, share: Path, manifest: pack.Manifest | None, timeout: float | None) -> int:
+    """How many of this folder's answers to flags the share's pack lacks or holds otherwise."""
+    local = answers.load_answers(source)
+    if not local:
+        return 0
+    published: dict[str, answers.Answer] = {}
+    if manifest is not None and manifest.answers is not None:
+        sha, size = manifest.answers
+        try:
+            published = answers.parse_answers(pack.read_blob(share, sha, size, timeout))
+        except (pack.PackError, answers.AnswersError, OSError):
+            published = {}
+    return sum(1 for fid, a in local.items() if published.get(fid) != a)
 
 
 # -- resolving a conflict ---------------------------------------------------------------

@@ -894,7 +894,12 @@ def read_object(share: Path, sha256: str, size: int, timeout: float | None = Non
     """One card version's file from the share, checked against its hash."""
     from workaid.core.content.cards import MAX_CARD_BYTES
 
-    raw = _share(Path(share), timeout).read(object_name(sha256), min(size, MAX_CARD_BYTES))
+    return read_blob(share, sha256, min(size, MAX_CARD_BYTES), timeout)
+
+
+def read_blob(share: Path, sha256: str, size: int, timeout: float | None = None) -> bytes:
+    """Any object the signed manifest names (a card version, the answers), checked against its hash."""
+    raw = _share(Path(share), timeout).read(object_name(sha256), size)
     if len(raw) != size or hashlib.sha256(raw).hexdigest() != sha256:
         raise PackError(f"the object {object_name(sha256)} on the share is damaged")
     return raw

@@ -31,7 +31,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -135,6 +135,14 @@ class DeskPane(QObject):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
         self.host.box.addWidget(self.banner)
+        # Over the card too: the rep's own flag on it, and the owner's answer (ui.feedback).
+        self.note = QLabel(self.host.inner)
+        self.note.setObjectName("FlagNote")
+        self.note.setAccessibleName("Your flag on this card")
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
+        self.host.box.addWidget(self.note)
         self.view.installEventFilter(self)  # resizes: the host follows the view's width
         # The scroll bar's container (a QAbstractScrollArea always has one).
         vbar_box = self.view.verticalScrollBar().parentWidget()
@@ -160,7 +168,7 @@ class DeskPane(QObject):
             if panel is not None:
                 panel.show()
         if panel is None:
-            if self.banner.isVisible():
+            if self.banner.isVisible() or not self.note.isHidden():
                 self.host.show()
                 self.fit()
             else:
@@ -228,11 +236,28 @@ class DeskPane(QObject):
         if self.banner.isVisible():
             self.banner.hide()
             self.banner.clear()
-            if self.current is None:
-                self.host.hide()
-                self._set_height(0)
-            else:
-                self.fit_later()
+            self._fold()
+
+    def show_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setAccessibleDescription(text)
+        self.note.show()
+        self.host.show()
+        self.fit_later()
+
+    def hide_note(self) -> None:
+        if not self.note.isHidden():
+            self.note.hide()
+            self.note.clear()
+            self._fold()
+
+    def _fold(self) -> None:
+        """After a line went away: the host goes too when nothing is left in it."""
+        if self.current is None and not self.banner.isVisible() and self.note.isHidden():
+            self.host.hide()
+            self._set_height(0)
+        else:
+            self.fit_later()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -280,6 +305,10 @@ class CallBar(QWidget):
 
 
 class Desk(QObject):
+    # (card id, verdict) each time the authority panel answers: the feedback signals count them
+    authorityChecked = Signal(str, str)
+    newCall = Signal()
+
     def __init__(self, window: DeskHost) -> None:
         self._widget = window.window()  # the same window, as the widget that parents the desk
         super().__init__(self._widget)
@@ -411,6 +440,7 @@ class Desk(QObject):
         if card is not None and self.pane.current is not None:
             self.pane.current.show_card(card)
         self._status("New call: the timer is at 0:00 (Ctrl+T starts it) and the last call is forgotten.")
+        self.newCall.emit()
 
     def _note(self, card: Any) -> None:
         self._opened[card.id] = card
@@ -596,6 +626,8 @@ class Desk(QObject):
 
     def _on_authority(self, summary: str, decision: Any = None) -> None:
         self.session.record_authority(summary, decision)
+        if decision is not None and self._shown_id:
+            self.authorityChecked.emit(self._shown_id, str(decision.verdict))
 
     def show_card_body(self, card: Any, body_html: str) -> None:
         view = self.window.card_view

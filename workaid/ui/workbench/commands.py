@@ -7,6 +7,7 @@ publish. Each command is a thin call into workaid.core.authoring.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import logging
 import re
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from workaid.core.errors import for_person, is_expected
 from workaid.core.settings import Settings
 
 if TYPE_CHECKING:
+    from workaid.ui.workbench.feedback_view import FeedbackWindow
     from workaid.ui.workbench.window import WorkbenchWindow
 
 log = logging.getLogger("workaid.ui.workbench")
@@ -222,8 +224,42 @@ class WorkbenchCommands(QObject):
             act.triggered.connect(lambda _checked=False, s=slot: self._run(s))
             menu.addAction(act)
             self.actions[key] = act
+        feedback = self.window.menuBar().addMenu("Fee&dback")
+        for key, text, shortcut, tab in (
+            ("flags", "&Flags from reps…", "Ctrl+Shift+F", "flags"),
+            ("report", "&Report…", "Ctrl+Shift+G", "report"),
+        ):
+            act = QAction(text, self.window)
+            act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _checked=False, t=tab: self._run(lambda: self.show_feedback(t)))
+            feedback.addAction(act)
+            self.actions[key] = act
+        self._feedback: FeedbackWindow | None = None
 
-    def _run(self, command: Callable[[], None]) -> None:
+    def show_feedback(self, tab: str = "flags") -> FeedbackWindow | None:
+        """The Feedback (flags) or Report view over the configured share's outbox."""
+        from workaid.core.distribution.config import load_config
+        from workaid.core.distribution.sync import trusted_keys
+        from workaid.ui.workbench.feedback_view import FeedbackSource, FeedbackWindow
+
+        if self._feedback is None:
+            config = load_config()
+            if not config.share or "://" in config.share:
+                self._say(
+                    "No shared folder is configured: set `share` in workaid.toml; desks send their feedback there."
+                )
+                return None
+            where = FeedbackSource(
+                self.window.source_dir,
+                Path(config.share),
+                tuple(trusted_keys(config.trusted_keys)),
+                config.author or getpass.getuser(),
+            )
+            self._feedback = FeedbackWindow(where, self.window)
+        self._feedback.open_tab(tab)
+        return self._feedback
+
+    def _run(self, command: Callable[[], object]) -> None:
         try:
             command()
         except Exception as e:

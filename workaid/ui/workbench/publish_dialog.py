@@ -249,7 +249,9 @@ class PublishDialog(QDialog):
         self.plan = plan
         self.model.set_changes(plan.changes)
         counts = {a: sum(1 for c in plan.changes if c.action == a) for a in ("added", "changed", "removed")}
-        text = ", ".join(f"{n} {a}" for a, n in counts.items() if n) or "no changes"
+        text = ", ".join(f"{n} {a}" for a, n in counts.items() if n) or "no card changes"
+        if plan.answers:
+            text += f", {plan.answers} answer{'s' if plan.answers != 1 else ''} to reps' flags"
         self.summary.setText(f"Publishing to {self.target.share}: {text}; {plan.unchanged} unchanged.")
         blocked = plan.blocked
         self.message.setText(blocked or "")

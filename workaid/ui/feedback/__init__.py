@@ -1,0 +1,1 @@
+"""The feedback loop in the window: the rep's flags and signals (service, flag_dialog)."""
