@@ -434,6 +434,9 @@ def test_a_day_file_a_desk_would_not_write_is_refused_with_the_reason(fields, wh
 def test_the_reader_masks_a_digit_a_desk_should_not_have_sent():
     got = parse_day_file(day_body(searches_no_result={"Order 1": 1, "order 2": 2}), A)
     assert got["searches_no_result"] == {"order #": 3}
+    # Digits of any script, and superscripts, count as digits too (the fast path is ASCII only).
+    got = parse_day_file(day_body(searches_no_result={"order ٣": 1, "order ²": 1, "order 4": 1}), A)
+    assert got["searches_no_result"] == {"order #": 3}
 
 
 def test_a_bad_flag_is_dropped_and_the_good_ones_kept(caplog):

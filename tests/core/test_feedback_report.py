@@ -588,6 +588,25 @@ def test_report_charts_are_titled_svg_with_no_script(share):
     assert report_charts(build_report(read_outbox(share, since=TODAY), {}, {}, TODAY)) == []
 
 
+def test_chart_labels_carry_their_alignment_for_renderers_without_style_sheets(share):
+    """Regression: in the workbench (Qt's SVG renderer reads no pygal style sheet) every
+    card name started where it should end and ran across its bar."""
+    import xml.etree.ElementTree as ET
+
+    from workaid.core.feedback.report import report_charts
+
+    site(share)
+    ns = "{http://www.w3.org/2000/svg}"
+    for title, svg in report_charts(build_report(read_outbox(share, workers=1), {}, {}, TODAY)):
+        root = ET.fromstring(svg)
+        axes = [g for g in root.iter(f"{ns}g") if "axis" in g.get("class", "").split()]
+        labels = [t for g in axes if "y" in g.get("class", "").split() for t in g.iter(f"{ns}text")]
+        assert labels, title
+        assert {t.get("text-anchor") for t in labels} == {"end"}, title
+        heading = [t for t in root.iter(f"{ns}text") if "title" in t.get("class", "").split()]
+        assert heading and heading[0].get("text-anchor") == "middle"
+
+
 def test_a_big_outbox_is_read_by_one_process_per_core_and_a_small_one_in_place(monkeypatch):
     monkeypatch.setattr(outbox_read.os, "cpu_count", lambda: 2)
     assert outbox_read._workers(10) == 1

@@ -44,6 +44,8 @@ def first(library: Library, query: str) -> str | None:
         "ombudsman",
         "trading standards",
         "pres",
+        "bett",  # the start of a longer term, while typing
+        "trading ",  # a finished word that starts a term
     ],
 )
 def test_the_words_customers_use_for_going_over_our_head_show_the_level_4_card_first(library, query):

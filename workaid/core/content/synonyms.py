@@ -31,7 +31,8 @@ MAX_TERM_CHARS = 60
 MAX_TERMS_PER_GROUP = 40
 MAX_GROUPS_PER_CARD = 200
 # A lone word being typed must be this long before it counts as the start of a
-# synonym ("pres" -> "president"): shorter prefixes start too many other words.
+# synonym ("pres" -> "president", "bett" -> "better business bureau"): shorter
+# prefixes start too many other words.
 MIN_PREFIX_CHARS = 4
 # A prefix that starts terms of many groups says nothing; at most this many are used.
 MAX_GROUPS_PER_RUN = 4
@@ -203,7 +204,7 @@ class Vocabulary:
 
     groups: list[Group] = field(default_factory=list)
     _by_first: dict[str, list[tuple[TermKey, int]]] = field(default_factory=dict)
-    _singles: list[tuple[str, int]] = field(default_factory=list)
+    _starts: list[tuple[str, int]] = field(default_factory=list)  # (a term's first word, group), sorted
 
     @classmethod
     def of(cls, rows: Iterable[tuple[str, int, str]]) -> Vocabulary:
@@ -229,9 +230,8 @@ class Vocabulary:
         vocab = cls(groups)
         for t, gi in owner.items():
             vocab._by_first.setdefault(t[0], []).append((t, gi))
-            if len(t) == 1:
-                vocab._singles.append((t[0], gi))
-        vocab._singles.sort()
+            vocab._starts.append((t[0], gi))
+        vocab._starts.sort()
         return vocab
 
     def __bool__(self) -> bool:
@@ -243,7 +243,8 @@ class Vocabulary:
         A run is a whole term, or two or more whole words that start one ("better
         business" for "better business bureau"); while the rep types (`prefix`), the
         query's last words may also be the start of a term: "better busi", and a lone
-        last word of MIN_PREFIX_CHARS or more starts a one-word term ("pres").
+        last word of MIN_PREFIX_CHARS or more starts any term ("pres", "bett"); a lone
+        finished last word may be a term's first word ("trading ").
         """
         out: list[Run] = []
         n = len(tokens)
@@ -266,11 +267,15 @@ class Vocabulary:
                     best, found = cand, {gi}
                 elif cand == best:
                     found.add(gi)
-            if not found and prefix and i == n - 1 and len(tokens[i]) >= MIN_PREFIX_CHARS:
+            if not found and i == n - 1 and len(tokens[i]) >= MIN_PREFIX_CHARS:
+                # The last word starts a term ("bett", "pres"); once finished ("trading "),
+                # it must be the term's whole first word.
                 word = tokens[i]
-                at = bisect.bisect_left(self._singles, (word, -1))
-                while at < len(self._singles) and self._singles[at][0].startswith(word):
-                    found.add(self._singles[at][1])
+                at = bisect.bisect_left(self._starts, (word, -1))
+                while at < len(self._starts) and (
+                    self._starts[at][0].startswith(word) if prefix else self._starts[at][0] == word
+                ):
+                    found.add(self._starts[at][1])
                     at += 1
                     if len(found) >= MAX_GROUPS_PER_RUN:
                         break

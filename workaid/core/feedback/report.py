@@ -499,6 +499,7 @@ def _chart(kind: str, title: str, labels: list[str], series: list[tuple[str, lis
         show_legend=len(series) > 1,
         legend_at_bottom=True,
         print_values=kind == "hbar",
+        show_x_labels=kind != "hbar",  # the values are on the bars; a scale beside long labels only crowds
         truncate_label=60,
         x_label_rotation=0,
     )
@@ -509,7 +510,43 @@ def _chart(kind: str, title: str, labels: list[str], series: list[tuple[str, lis
     for name, values in series:
         chart.add(name, values[::-1] if horizontal else values)
     svg = str(chart.render(is_unicode=True))
-    return _SCRIPT.sub("", _COMMENT.sub("", svg))
+    return _anchored(_SCRIPT.sub("", _COMMENT.sub("", svg)))
+
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def _anchored(svg: str) -> str:
+    """The chart with each label's alignment also written on the label itself.
+
+    pygal aligns labels by its style sheet only (`.axis.y text {text-anchor: end}`); Qt's
+    SVG renderer, which draws the workbench's charts, reads no such selectors, so every
+    label started where it should end, across the bars. A browser gives the style sheet
+    precedence over these attributes, so the HTML report looks as before.
+    """
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return svg  # pygal's own output; should it ever not parse, it is shown as it is
+
+    def walk(node: ET.Element, axis: str) -> None:
+        classes = node.get("class", "").split()
+        if "axis" in classes:
+            axis = next((c for c in ("y2", "y", "x") if c in classes), axis)
+        if node.tag == f"{{{_SVG_NS}}}text" and "text-anchor" not in node.attrib:
+            if "centered" in classes or "title" in classes or axis == "x":
+                node.set("text-anchor", "start" if axis == "x" and node.get("transform") else "middle")
+            elif axis == "y":
+                node.set("text-anchor", "end")
+        for child in node:
+            walk(child, axis)
+
+    walk(root, "")
+    return ET.tostring(root, encoding="unicode")
 
 
 def _table(head: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = ()) -> str:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
-from workaid.core.errors import for_person
+from workaid.core.errors import WorkAidError, for_person
 from workaid.ui.desk.common import repolish
 from workaid.ui.tasks import Tasks
 
@@ -306,7 +307,7 @@ class FeedbackService(QObject):
     def _reload_answers(self, announce: bool) -> None:
         try:
             answers = self.window.library.answers()
-        except Exception as e:  # a damaged database says so elsewhere; answers can wait
+        except (WorkAidError, sqlite3.Error, OSError) as e:  # a damaged database says so elsewhere; answers can wait
             log.info("answers not read: %s", e)
             return
         mine = {f.id: f for flags in self.mine.values() for f in flags}
@@ -342,20 +343,20 @@ def _by_card(flags: list[Flag]) -> dict[str, list[Flag]]:
 
 
 def _local(when: dt.datetime) -> str:
-    return when.astimezone().strftime("%-d %b %H:%M")
+    t = when.astimezone()
+    return f"{t.day} {t:%b %H:%M}"  # not %-d: Windows' strftime has no such flag
 
 
 def _serial(library: Any) -> int:
     try:
         return int(library.store.meta().get("pack_serial", "0") or 0)
-    except Exception:
+    except (WorkAidError, sqlite3.Error, ValueError):  # unknown: the day file says 0
         return 0
 
 
 def _vocabulary(data_dir: Path) -> frozenset[str]:
     """The words the content index knows: a capitalised word outside it is how a rep types
     a surname, so such a query is never sent (core.feedback.privacy)."""
-    import sqlite3
 
     from workaid.core.content.store import DB_NAME
 
