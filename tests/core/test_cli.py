@@ -86,7 +86,7 @@ def test_data_dir_from_environment(tmp_path):
 def test_every_command_in_the_help_has_its_own_help_and_runs_somewhere(capsys):
     """The one-line table of `workaid --help` and the commands that really run stay in
     step: each listed command parses its own --help, and has something to run it."""
-    from workaid import cli, cli_authoring, cli_escalation, cli_feedback
+    from workaid import cli, cli_authoring, cli_doctor, cli_escalation, cli_feedback
 
     for command in cli.COMMAND_HELP:
         with pytest.raises(SystemExit) as e:
@@ -96,5 +96,22 @@ def test_every_command_in_the_help_has_its_own_help_and_runs_somewhere(capsys):
         # gui, edit and check run before logging is set up (main); the rest go through a table.
         assert command in ("gui", "edit", "check") or any(
             command in table
-            for table in (cli._COMMANDS, cli_escalation.COMMANDS, cli_authoring.COMMANDS, cli_feedback.COMMANDS)
+            for table in (
+                cli._COMMANDS,
+                cli_escalation.COMMANDS,
+                cli_authoring.COMMANDS,
+                cli_feedback.COMMANDS,
+                cli_doctor.COMMANDS,
+            )
         )
+
+
+def test_config_shows_the_data_and_log_folders_and_labels_the_config_flag(tmp_path):
+    chosen = tmp_path / "chosen.toml"
+    chosen.write_text("poll_seconds = 45\n", encoding="utf-8")
+    out = workaid("--config", str(chosen), "config", data=tmp_path / "d")
+    assert out.returncode == 0, out.stderr
+    assert f"poll_seconds = 45    # from --config file {chosen}" in out.stdout
+    assert "$WORKAID_CONFIG" not in out.stdout.replace("not read: --config", "")
+    assert f"# data folder: {tmp_path / 'd'}    # from --data-dir" in out.stdout
+    assert f"# log file:    {tmp_path / 'd' / 'logs' / 'workaid.log'}" in out.stdout

@@ -223,3 +223,87 @@ def test_source_is_a_folder_relative_to_its_config_file(where, tmp_path):
     with pytest.raises(ConfigError, match=r"source must be text"):
         load_config(**where)
     assert load_config(**{**where, "user_path": tmp_path / "none.toml"}).source is None
+
+
+# -- site files: every XDG_CONFIG_DIRS entry, %PROGRAMDATA% on Windows ----------------
+
+
+def test_every_xdg_config_dirs_entry_is_read_and_the_first_wins_per_setting(tmp_path):
+    from workaid.core.distribution.config import site_config_paths
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    write(a / "WorkAid" / "workaid.toml", "poll_seconds = 30\n")
+    lower = write(b / "WorkAid" / "workaid.toml", f'poll_seconds = 300\nshare = "/srv/w"\ntrusted_keys = ["{KEY}"]\n')
+    env = {"XDG_CONFIG_DIRS": f"{a}:{b}"}
+    assert site_config_paths(env, "linux") == [a / "WorkAid" / "workaid.toml", lower]
+    cfg = load_config(env=env, user_path=tmp_path / "user.toml")
+    assert cfg.poll_seconds == 30, "the first entry (xdg-ubuntu on Ubuntu) overrides a later one"
+    assert cfg.sources["poll_seconds"] == f"site file {a / 'WorkAid' / 'workaid.toml'}"
+    assert cfg.share == "/srv/w" and cfg.sources["share"] == f"site file {lower}", "a later entry still counts"
+    assert cfg.trusted_keys == (KEY,)
+    lines = describe(cfg).splitlines()
+    assert (
+        f"#   site file {lower}: poll_seconds = 300 (overruled by site file {a / 'WorkAid' / 'workaid.toml'}); "
+        in "\n".join(lines)
+    )
+
+
+def test_site_files_fall_back_to_etc_xdg_when_xdg_config_dirs_is_unset_or_empty():
+    from workaid.core.distribution.config import site_config_paths
+
+    fallback = [Path("/etc/xdg/WorkAid/workaid.toml")]
+    assert site_config_paths({}, "linux") == fallback
+    assert site_config_paths({"XDG_CONFIG_DIRS": ""}, "linux") == fallback
+    assert site_config_paths({"XDG_CONFIG_DIRS": ":"}, "linux") == fallback
+
+
+def test_relative_and_empty_xdg_entries_are_ignored_as_the_spec_says(tmp_path):
+    from workaid.core.distribution.config import site_config_paths
+
+    env = {"XDG_CONFIG_DIRS": f"relative/dir::{tmp_path}:./x:{tmp_path}/"}
+    assert site_config_paths(env, "linux") == [tmp_path / "WorkAid" / "workaid.toml"]
+    assert site_config_paths({"XDG_CONFIG_DIRS": "only/relative"}, "linux") == [Path("/etc/xdg/WorkAid/workaid.toml")]
+
+
+def test_windows_site_file_is_under_programdata():
+    from workaid.core.distribution.config import site_config_paths
+
+    (path,) = site_config_paths({"PROGRAMDATA": r"C:\ProgramData", "XDG_CONFIG_DIRS": "/ignored"}, "win32")
+    assert str(path) == r"C:\ProgramData\WorkAid\workaid.toml"
+
+
+def test_telemetry_off_in_a_later_site_file_still_wins_over_an_earlier_one_and_the_user(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write(a / "WorkAid" / "workaid.toml", "telemetry = true\n")
+    lower = write(b / "WorkAid" / "workaid.toml", "telemetry = false\n")
+    user = write(tmp_path / "user.toml", "telemetry = true\n")
+    cfg = load_config(env={"XDG_CONFIG_DIRS": f"{a}:{b}"}, user_path=user)
+    assert cfg.telemetry is False and cfg.sources["telemetry"] == f"site file {lower}"
+    assert f"user file {user}: telemetry = true (overruled by site file {lower})" in describe(cfg)
+
+
+def test_config_flag_is_labelled_as_the_flag_not_the_environment_variable(tmp_path, monkeypatch):
+    from workaid.core.distribution import config
+
+    monkeypatch.setattr(config, "_flag_file", None)
+    # setenv first: delenv of an unset variable records nothing to undo, and use_config_file
+    # below sets it, which would leak into every later test's subprocesses.
+    monkeypatch.setenv("WORKAID_CONFIG", "unset-after-the-test")
+    monkeypatch.delenv("WORKAID_CONFIG")
+    chosen = write(tmp_path / "chosen.toml", "poll_seconds = 45\n")
+    user = write(tmp_path / "user.toml", "poll_seconds = 30\n")
+    config.use_config_file(chosen)
+    assert os.environ["WORKAID_CONFIG"] == str(chosen), "processes WorkAid starts read the same file"
+    cfg = load_config(site_path=tmp_path / "none.toml", user_path=user)
+    assert cfg.poll_seconds == 45 and cfg.sources["poll_seconds"] == f"--config file {chosen}"
+    assert f"user file {user} (not read: --config names another file)" in describe(cfg)
+    chosen.unlink()
+    with pytest.raises(ConfigError, match=r"--config names the config file .*chosen\.toml"):
+        load_config(site_path=tmp_path / "none.toml", user_path=user)
+
+
+def test_env_file_is_labelled_as_the_environment_variable_and_the_user_file_as_not_read(where, tmp_path):
+    chosen = write(tmp_path / "env.toml", "poll_seconds = 45\n")
+    cfg = load_config(**{**where, "env": {"WORKAID_CONFIG": str(chosen)}})
+    assert cfg.sources["poll_seconds"] == f"$WORKAID_CONFIG {chosen}"
+    assert f"user file {where['user_path']} (not read: $WORKAID_CONFIG names another file)" in describe(cfg)

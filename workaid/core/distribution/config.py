@@ -1,9 +1,15 @@
 """The configuration IT deploys: where the shared folder is and which publisher keys to trust.
 
-TOML files in layers, lowest to highest: built-in defaults; the site-wide file
+TOML files in layers, lowest to highest: built-in defaults; the site-wide files
 (pushed to every desk by IT); the per-user file, or instead the file named by
-$WORKAID_CONFIG; then command-line overrides. A higher layer replaces a value
-whole — including the trusted_keys list, so a layer can also *drop* a key.
+`--config` or $WORKAID_CONFIG; then command-line overrides. A higher layer replaces a
+value whole — including the trusted_keys list, so a layer can also *drop* a key.
+
+Site files (`site_config_paths`): on Linux and the BSDs one in each entry of
+$XDG_CONFIG_DIRS, the first entry winning as the XDG spec says (Ubuntu sets
+/etc/xdg/xdg-ubuntu:/etc/xdg, so reading only one entry would miss /etc/xdg);
+/etc/xdg when the variable is unset or holds no absolute entry. On Windows
+%PROGRAMDATA%\\WorkAid\\workaid.toml; on macOS /Library/Application Support/WorkAid.
 
 Mistakes are errors, not warnings: a misspelt setting that was silently ignored
 would leave a desk syncing from the wrong place or trusting the wrong key, and
@@ -17,10 +23,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import ntpath
 import os
 import re
+import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +59,15 @@ MAX_AUTHOR = 200
 KNOWN = tuple(DEFAULTS)
 DEFAULT_SOURCE = "default"
 CLI_SOURCE = "command line"
+SITE_KIND = "site file"
+USER_KIND = "user file"
+ENV_KIND = f"${CONFIG_ENV}"
+FLAG_KIND = "--config file"
+XDG_FALLBACK = "/etc/xdg"
+
+# The file `workaid --config FILE` chose (main() also puts it in $WORKAID_CONFIG so a
+# process WorkAid starts reads the same file): labelled as the flag, not the variable.
+_flag_file: str | None = None
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -61,8 +78,9 @@ class Config:
     """The effective configuration, with where each value came from.
 
     `sources` maps each setting to "default", "site file <path>", "user file <path>",
-    "$WORKAID_CONFIG <path>" or "command line". `consulted` lists the files looked
-    at (lowest layer first) and whether they were present, for `workaid config`.
+    "$WORKAID_CONFIG <path>", "--config file <path>" or "command line". `consulted`
+    lists the files looked at (lowest layer first) and whether they were present, for
+    `workaid config`; `files` says the same with what each file set, for `workaid doctor`.
     """
 
     share: str | None = None
@@ -76,13 +94,67 @@ class Config:
     telemetry: bool = True
     sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, DEFAULT_SOURCE), hash=False)
     consulted: tuple[str, ...] = ()
+    files: tuple[ConfigFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """One file a layer names: whether it was there, and the settings it set (checked values).
+
+    `read` is False for a file deliberately not read (the per-user file while
+    --config or $WORKAID_CONFIG names another), so support sees it was not forgotten."""
+
+    kind: str  # SITE_KIND, USER_KIND, ENV_KIND or FLAG_KIND
+    path: Path
+    present: bool = False
+    values: dict[str, Any] = field(default_factory=dict, hash=False)
+    read: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.path}"
+
+
+def use_config_file(path: str | os.PathLike[str]) -> None:
+    """`workaid --config FILE`: read FILE instead of the per-user file, in this process
+    and (through $WORKAID_CONFIG) in any it starts; labelled as the flag in `workaid config`."""
+    global _flag_file
+    _flag_file = os.path.abspath(os.path.expanduser(os.fspath(path)))
+    os.environ[CONFIG_ENV] = _flag_file
+
+
+def site_config_paths(env: Mapping[str, str] | None = None, platform: str | None = None) -> list[Path]:
+    """The machine-wide files IT deploys, highest first (the first one wins per setting).
+
+    platformdirs' site_config_dir gives only the first XDG entry unless asked for all,
+    and cannot be pointed at another environment, so the XDG rule is written out here:
+    relative entries are invalid and ignored (the spec says so), duplicates read once."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if platform == "win32":
+        base = env.get("PROGRAMDATA", "").strip()
+        if base:
+            return [Path(ntpath.join(base, APP_NAME, CONFIG_NAME))]
+        import platformdirs
+
+        return [Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME]
+    if platform == "darwin":
+        import platformdirs
+
+        return [Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME]
+    entries = [e for e in env.get("XDG_CONFIG_DIRS", "").split(":") if e and os.path.isabs(e)]
+    out: list[Path] = []
+    for entry in entries or [XDG_FALLBACK]:
+        path = Path(os.path.normpath(entry)) / APP_NAME / CONFIG_NAME
+        if path not in out:
+            out.append(path)
+    return out
 
 
 def site_config_path() -> Path:
-    """The machine-wide file IT deploys (e.g. /etc/xdg/WorkAid/workaid.toml, C:\\ProgramData\\WorkAid\\...)."""
-    import platformdirs
-
-    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+    """The highest-priority site file (where `packaging` installs one: /etc/xdg/WorkAid/workaid.toml
+    on a desk with the standard XDG setting)."""
+    return site_config_paths()[0]
 
 
 def user_config_path() -> Path:
@@ -92,41 +164,66 @@ def user_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
 
 
+def config_files(
+    env: Mapping[str, str] | None = None,
+    site_path: Path | None = None,
+    user_path: Path | None = None,
+    site_paths: Sequence[Path] | None = None,
+) -> list[ConfigFile]:
+    """The files the layers name, lowest layer first (nothing read yet): the site files
+    from the last XDG entry to the first, then the per-user file or the chosen one
+    (with the per-user file listed as not read). Doctor lists them even when one is broken."""
+    env = os.environ if env is None else env
+    if site_paths is None:
+        site_paths = [Path(site_path)] if site_path is not None else site_config_paths(env)
+    files = [ConfigFile(SITE_KIND, Path(p)) for p in reversed(site_paths)]
+    user = Path(user_path) if user_path is not None else user_config_path()
+    chosen = env.get(CONFIG_ENV, "")
+    if chosen:
+        path = os.path.abspath(os.path.expanduser(chosen))
+        files.append(ConfigFile(USER_KIND, user, read=False))
+        files.append(ConfigFile(FLAG_KIND if path == _flag_file else ENV_KIND, Path(path)))
+    else:
+        files.append(ConfigFile(USER_KIND, user))
+    return files
+
+
 def load_config(
     overrides: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
     site_path: Path | None = None,
     user_path: Path | None = None,
+    site_paths: Sequence[Path] | None = None,
 ) -> Config:
     """Build the effective configuration from every layer.
 
     `overrides` are command-line values; a None value means "not given" so callers
-    can pass argparse results straight through. `env`, `site_path` and `user_path`
-    default to the real environment and platform folders; tests pass their own.
+    can pass argparse results straight through. `env`, `site_path` (one site file),
+    `site_paths` (several, highest first) and `user_path` default to the real
+    environment and platform folders; tests pass their own.
     Every file is read and checked even when a higher layer overrides it, so a
     broken site file is reported instead of hiding until the day it matters.
     """
-    env = os.environ if env is None else env
-    site = Path(site_path) if site_path is not None else site_config_path()
-    layers: list[tuple[str, Path, bool]] = [("site file", site, False)]
-    chosen = env.get(CONFIG_ENV, "")
-    if chosen:
-        layers.append((f"${CONFIG_ENV}", Path(os.path.abspath(os.path.expanduser(chosen))), True))
-    else:
-        user = Path(user_path) if user_path is not None else user_config_path()
-        layers.append(("user file", user, False))
-
     values: dict[str, Any] = dict(DEFAULTS)
     sources: dict[str, str] = dict.fromkeys(KNOWN, DEFAULT_SOURCE)
     consulted: list[str] = []
-    for kind, path, required in layers:
-        label = f"{kind} {path}"
-        table = _read_toml(path, required)
+    files: list[ConfigFile] = []
+    layers = config_files(env, site_path, user_path, site_paths)
+    chooser = "--config" if any(f.kind == FLAG_KIND for f in layers) else ENV_KIND
+    for file in layers:
+        label, path = file.label, file.path
+        if not file.read:
+            consulted.append(f"{label} (not read: {chooser} names another file)")
+            files.append(file)
+            continue
+        table = _read_toml(path, file.kind in (ENV_KIND, FLAG_KIND), file.kind)
         if table is None:
             consulted.append(f"{label} (not present)")
+            files.append(file)
             continue
         consulted.append(label)
-        _apply(table, values, sources, label, f"In the config file {path}", path.parent)
+        layer = _apply(table, values, sources, label, f"In the config file {path}", path.parent)
+        files.append(ConfigFile(file.kind, path, True, layer))
     if overrides:
         given = {k: v for k, v in overrides.items() if v is not None}
         _apply(given, values, sources, CLI_SOURCE, "On the command line", Path.cwd())
@@ -140,6 +237,7 @@ def load_config(
         telemetry=values["telemetry"],
         sources=sources,
         consulted=tuple(consulted),
+        files=tuple(files),
     )
 
 
@@ -166,22 +264,45 @@ def describe(config: Config) -> str:
         if k in ("share", "author", "source", "key") and getattr(config, k) is None:
             note += " (not set)"
         lines.append(f"{left[k].ljust(width)}    # {note}")
-    if config.consulted:
+    if config.files:
+        lines.append("")
+        lines.append("# files consulted, lowest layer first (a later file wins):")
+        lines.extend(f"#   {line}" for line in describe_files(config))
+    elif config.consulted:
         lines.append("")
         lines.append("# files read, lowest layer first:")
         lines.extend(f"#   {c}" for c in config.consulted)
     return "\n".join(lines)
 
 
+def describe_files(config: Config) -> list[str]:
+    """One line per file consulted: absent, not read, or the settings it set, each
+    marked when a higher layer (or the site's telemetry = false) overrules it."""
+    out = []
+    for file, seen in zip(config.files, config.consulted, strict=False):
+        if not file.present:
+            out.append(seen)
+            continue
+        parts = []
+        for key, value in file.values.items():
+            shown = _toml_value(list(value) if isinstance(value, tuple) else ("" if value is None else value))
+            ruled = "" if config.sources.get(key) == file.label else f" (overruled by {config.sources.get(key)})"
+            parts.append(f"{key} = {shown}{ruled}")
+        out.append(f"{file.label}: {'; '.join(parts) if parts else 'sets nothing'}")
+    return out
+
+
 # --------------------------------------------------------------------------- internals
 
 
-def _read_toml(path: Path, required: bool) -> dict[str, Any] | None:
+def _read_toml(path: Path, required: bool, kind: str = "") -> dict[str, Any] | None:
     """The file's table, None if it is absent and optional; errors name the file and line."""
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_CONFIG_FILE + 1)
     except FileNotFoundError:
+        if required and kind == FLAG_KIND:
+            raise ConfigError(f"--config names the config file {path}, which does not exist. Fix the path.") from None
         if required:
             raise ConfigError(
                 f"${CONFIG_ENV} names the config file {path}, which does not exist. "
@@ -233,8 +354,9 @@ def _apply(
     label: str,
     where: str,
     base: Path,
-) -> None:
-    """Check one layer and lay it over `values`; relative paths resolve against `base`."""
+) -> dict[str, Any]:
+    """Check one layer and lay it over `values`; relative paths resolve against `base`.
+    Returns the layer's checked values (what the file set, for `describe_files`)."""
     for key in table:
         if key not in DEFAULTS:
             raise ConfigError(f"{where}: unknown setting {key!r}.{_did_you_mean(str(key))}")
@@ -257,6 +379,7 @@ def _apply(
             continue  # a lower layer (the site) switched sending off: no higher layer turns it back on
         values[key] = value
         sources[key] = label
+    return layer
 
 
 def _did_you_mean(key: str) -> str:
