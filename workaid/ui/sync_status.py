@@ -1,17 +1,20 @@
 """The shared-folder line in the status bar: content serial, publisher and last check,
-or exactly why the last check failed. Hidden while no share is configured."""
+or exactly why the last check failed. Hidden while no share is configured.
+
+A StatusText (workaid.ui.status_line): squeezed by a narrow window it elides with "…"
+instead of being cut; the whole line is its tooltip, its accessible description, and a
+click or Ctrl+Shift+M away."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from workaid.core.content.library import Library
+from workaid.ui.status_line import StatusText
 from workaid.ui.sync_poller import SyncPoller
 
-MAX_CHARS = 90  # longer lines are cut, the whole text is in the tooltip
 
-
-class SyncStatus(QLabel):
+class SyncStatus(StatusText):
     def __init__(self, library: Library, poller: SyncPoller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SyncStatus")
@@ -28,9 +31,7 @@ class SyncStatus(QLabel):
             self.hide()
             return
         status = sync_status(self._library)
-        text = status.describe()
-        self.setText(text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 3] + "…")
-        self.setToolTip(text)
+        self.setText(status.describe())
         self.setProperty("problem", bool(status.last_error))
         self.style().unpolish(self)
         self.style().polish(self)

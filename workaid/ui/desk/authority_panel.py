@@ -12,14 +12,15 @@ import html
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +39,6 @@ from workaid.core.desk.session import authority_summary
 from workaid.core.settings import Settings
 from workaid.ui.desk.common import DeskPanel, FlowLayout, labelled, set_tone
 
-MAX_REASONS = 3
-
 
 def human(name: str) -> str:
     """'account-in-good-standing' -> 'Account in good standing'."""
@@ -50,7 +49,10 @@ def human(name: str) -> str:
 class FactBox(QCheckBox):
     """One condition on the card: not checked yet (the start), yes, or no.
 
-    Y and N answer it directly, Delete puts it back to "not checked"; Space cycles."""
+    Y and N answer it directly, Delete puts it back to "not checked"; Space cycles.
+    The three states differ at a glance, not only by their last word: the `state`
+    property gives desk.qss a ✓ / ✗ / ○ mark (resources/fact-*.svg) and a colour pair
+    of its own for each (both colours set, so no palette can make it unreadable)."""
 
     STATES: ClassVar[dict[Qt.CheckState, str]] = {
         Qt.CheckState.PartiallyChecked: "not checked",
@@ -63,6 +65,9 @@ class FactBox(QCheckBox):
         self.condition = condition
         self.setObjectName("FactBox")
         self.setTristate(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)  # may be given less than one line's width (below)
         self.setCheckState(Qt.CheckState.PartiallyChecked)
         self.setAccessibleDescription("Y yes, N no, Delete not checked; Space cycles")
         self.checkStateChanged.connect(self._relabel)
@@ -103,11 +108,52 @@ class FactBox(QCheckBox):
 
     def _relabel(self, *_: Any) -> None:
         state = self.STATES[self.checkState()]
-        self.setText(f"{human(self.condition)}: {state}")
+        self._one_line = f"{human(self.condition)}: {state}"
+        self._two_lines = f"{human(self.condition)}:\n{state}"
+        self._hints: dict[bool, QSize] = {}
+        self._fit_text(self.width())
         self.setAccessibleName(f"{human(self.condition)} — {state}")
         self.setProperty("state", state.replace(" ", "-"))
         self.style().unpolish(self)
         self.style().polish(self)
+        self.updateGeometry()
+
+    # A fact wider than the panel (a narrow window, a big font) puts its state on a
+    # second line instead of being cut at the edge.
+    def _hint(self, two: bool) -> QSize:
+        if two not in self._hints:
+            shown = self.text()
+            QCheckBox.setText(self, self._two_lines if two else self._one_line)
+            self._hints[two] = super().sizeHint()
+            QCheckBox.setText(self, shown)
+        return self._hints[two]
+
+    def _fit_text(self, width: int) -> None:
+        two = self.isVisible() and width < self._hint(False).width()
+        text = self._two_lines if two else self._one_line
+        if self.text() != text:
+            QCheckBox.setText(self, text)
+
+    def sizeHint(self) -> QSize:
+        return self._hint(False)
+
+    def minimumSizeHint(self) -> QSize:
+        return self._hint(True)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._hint(width < self._hint(False).width()).height()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._hints = {}
+        super().changeEvent(e)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        super().resizeEvent(e)
+        self._fit_text(e.size().width())
 
 
 class AuthorityPanel(DeskPanel):
@@ -160,10 +206,11 @@ class AuthorityPanel(DeskPanel):
         self.role.setAccessibleDescription("Remembered for next time")
         flow.addWidget(labelled(inputs, "&Role", self.role)[0])
         outer.addWidget(inputs)
-
-        self.facts_box = QWidget(self)
-        self.facts_flow = FlowLayout(self.facts_box, h_spacing=16, v_spacing=4)
-        outer.addWidget(self.facts_box)
+        # The facts go right after the amount in the same flow (show_card): what the rep
+        # reads, left to right and down, is the order Tab takes (amount, facts, times
+        # had, role), so no control is passed over on screen and met again later.
+        self.facts_box = inputs
+        self.facts_flow = flow
 
         self.verdict_frame = QFrame(self)
         self.verdict_frame.setObjectName("Verdict")
@@ -224,14 +271,18 @@ class AuthorityPanel(DeskPanel):
             self._fill_used(max((r.per_count or 0) for r in d.roles))
             for box in self.facts:
                 self.facts_flow.removeWidget(box)
+                box.hide()  # out of the Tab chain at once, not only when deleted
                 box.deleteLater()
             self.facts = []
-            for cond in d.conditions():
+            for i, cond in enumerate(d.conditions()):
                 box = FactBox(cond, self.facts_box)
                 box.checkStateChanged.connect(self.recompute)
-                self.facts_flow.addWidget(box)
+                self.facts_flow.insert_widget(1 + i, box)  # after the amount
+                # Shown now, not when the event loop next runs (a layout shows a new child
+                # late): a Tab pressed at once must not pass over it.
+                if self.isVisible():
+                    box.show()
                 self.facts.append(box)
-            self.facts_box.setVisible(bool(self.facts))
             amount, facts, used = self._inputs.get(card.id, ("", {}, None))
             self.amount.setText(amount)
             for box in self.facts:
@@ -293,6 +344,8 @@ class AuthorityPanel(DeskPanel):
             self.recompute()
 
     def focus_chain(self) -> list[QWidget]:
+        """In reading order (one flow, see __init__): the amount, the facts, times already
+        had, the role."""
         chain: list[QWidget] = [self.amount, *self.facts]
         if self.used_box.isVisibleTo(self):
             chain.append(self.used)
@@ -364,12 +417,8 @@ class AuthorityPanel(DeskPanel):
             tone = "check"
         parts.append(f"<b>Limit:</b> {esc(answer.limit)}")
         if answer.reasons:
-            shown = answer.reasons[:MAX_REASONS]
-            more = len(answer.reasons) - len(shown)
-            why = "".join(f"<br>• {esc(r)}" for r in shown)
-            if more:
-                why += f"<br><i>… and {more} more (hover for all)</i>"
-            parts.append(f"<b>Why:</b>{why}")
+            # Every reason, on screen: none is kept for a tooltip only a mouse can reach.
+            parts.append("<b>Why:</b>" + "".join(f"<br>• {esc(r)}" for r in answer.reasons))
         if answer.ignored:
             parts.append(f"Ignored (not on this card): {esc(', '.join(answer.ignored))}")
         self._show(tone, answer.title, answer.offer_line, "<br>".join(parts), tip=answer.text())
@@ -384,6 +433,14 @@ class AuthorityPanel(DeskPanel):
         self.verdict_frame.setToolTip(tip)
         self.verdict.setAccessibleDescription(f"{title}. {offer}")
         self.resized.emit()
+
+    def showEvent(self, e: QShowEvent) -> None:
+        super().showEvent(e)
+        # Wide enough for its example ("e.g. 12.50") in the stylesheet's font, whatever
+        # the text size: a cut example is no example.
+        self.amount.ensurePolished()
+        example = self.amount.fontMetrics().horizontalAdvance(self.amount.placeholderText() + "0")
+        self.amount.setFixedWidth(max(110, example + 32))
 
     def _show_problem(self, message: str) -> None:
         self.decision = None

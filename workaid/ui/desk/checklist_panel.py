@@ -343,6 +343,11 @@ class ChecklistPanel(DeskPanel):
         short = rec_title if len(rec_title) <= 34 else rec_title[:33].rstrip(" —-,") + "…"
         self.open_card.setText(f"&Open “{short}”" if rec_title else "")
         self.open_card.setToolTip(rec_title)
+        self.open_card.setAccessibleDescription(rec_title)
+        if plan.script and short != rec_title:
+            # The button's title is cut to fit: the whole one is on screen too, not only
+            # in a tooltip a mouse must hover for.
+            self.script_line.setText(f"{self.script_line.text()}<br><b>Card:</b> {esc(rec_title)}")
         hints = [key_hint("Enter", "open the script" if plan.script else "open the card")]
         if plan.needs_target:
             hints.append(key_hint("↑ ↓", "team"))

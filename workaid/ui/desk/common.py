@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workaid.core import paths
+from workaid.ui import theme
 
 log = logging.getLogger("workaid.ui.desk")
 
@@ -131,15 +132,32 @@ def label(
     return lab
 
 
+class OneLineLabel(QLabel):
+    """A label that wants one line but wraps rather than be cut when its box is given
+    less (a narrow window, a big font): its size hint is the one-line size, its minimum
+    the longest word."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        one = self.fontMetrics().size(Qt.TextFlag.TextShowMnemonic, self.text())
+        m = self.contentsMargins()
+        return QSize(one.width() + m.left() + m.right() + 2, max(super().minimumSizeHint().height(), one.height()))
+
+
 def labelled(parent: QWidget, text: str, *widgets: QWidget) -> tuple[QWidget, QLabel]:
     """A label and its widgets side by side, as one box a FlowLayout keeps together; the
-    label's mnemonic (the & in `text`) goes to the last widget."""
+    label's mnemonic (the & in `text`) goes to the last widget. Given less than its
+    width, the label wraps: the fields stay whole."""
     box = QWidget(parent)
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(6)
-    lab = label(text, box, buddy=widgets[-1])
-    row.addWidget(lab)
+    lab = OneLineLabel(text, box)
+    lab.setBuddy(widgets[-1])
+    row.addWidget(lab, 1)
     for w in widgets:
         row.addWidget(w)
     return box, lab
@@ -153,7 +171,11 @@ def key_hint(keys: str, what: str) -> str:
 
 
 class FlowLayout(QLayout):
-    """Lays its items out left to right and wraps to a new line when the width runs out."""
+    """Lays its items out left to right and wraps to a new line when the width runs out.
+
+    An item wider than the whole line (a narrow window, a big font) gets the line's
+    width, never more, and the height it asks for at that width: it wraps its own text
+    rather than being cut at the panel's edge."""
 
     def __init__(self, parent: QWidget | None = None, h_spacing: int = 8, v_spacing: int = 6) -> None:
         super().__init__(parent)
@@ -164,6 +186,14 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+
+    def insert_widget(self, index: int, widget: QWidget) -> None:
+        """`widget` at `index` in the flow (addWidget only appends)."""
+        from PySide6.QtWidgets import QWidgetItem
+
+        self.addChildWidget(widget)
+        self._items.insert(max(0, min(index, len(self._items))), QWidgetItem(widget))
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -206,6 +236,10 @@ class FlowLayout(QLayout):
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
+            if hint.width() > area.width() > 0:
+                w = max(area.width(), item.minimumSize().width())
+                h = item.heightForWidth(w) if item.hasHeightForWidth() else hint.height()
+                hint = QSize(w, max(h, item.minimumSize().height()))
             next_x = x + hint.width() + self._h
             if next_x - self._h > area.right() + 1 and line_h > 0:
                 x = area.x()
@@ -288,7 +322,7 @@ class DeskDialog(QDialog):
         self.setObjectName(name)
         self.setWindowTitle(f"{title} — WorkAid")
         self.setAccessibleName(accessible)
-        self.setStyleSheet(desk_stylesheet())
+        theme.current().style(self, desk_stylesheet())  # follows light / dark and zoom
         self.setModal(False)
         # An explicit minimum: the layout then never resizes the shown window's limits
         # (which some platforms, the tests' offscreen one included, cannot take).

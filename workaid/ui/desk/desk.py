@@ -53,8 +53,10 @@ from workaid.core.desk.seen import SeenCards, SinceLastSeen, since_last_seen
 from workaid.core.desk.seen import default_path as seen_path
 from workaid.core.desk.session import CallSession
 from workaid.core.errors import EnvironmentProblem
+from workaid.ui import theme
 from workaid.ui.desk.call_timer import CallTimerButton
 from workaid.ui.desk.common import DeskPanel, desk_stylesheet
+from workaid.ui.desk.give_way import ResultsGiveWay
 from workaid.ui.desk.log_service import LogService
 from workaid.ui.layout import NARROW_WIDTH
 from workaid.ui.tasks import Tasks
@@ -70,6 +72,9 @@ log = logging.getLogger("workaid.ui.desk")
 PANEL_SHARE = 0.62  # at most this much of the card pane's height goes to a panel
 PANEL_SHARE_NARROW = 0.72
 CARD_MIN_HEIGHT = 90  # the card's text under a panel keeps at least this
+# While the rep works in the panel (the results gave way, workaid.ui.desk.give_way) the
+# panel may take all but the card's title line: its verdict and fields come first.
+CARD_MIN_HEIGHT_IN_USE = 56
 
 
 def local_now() -> dt.datetime:
@@ -123,6 +128,7 @@ class DeskPane(QObject):
         self.view = host.card_view
         self.panels: dict[str, DeskPanel] = {}
         self.current: DeskPanel | None = None
+        self.give_way: ResultsGiveWay | None = None  # set by the Desk
         self._fit_pending = False
         self._height = 0
         self.host = PanelHost(self.view)
@@ -168,6 +174,8 @@ class DeskPane(QObject):
             if panel is not None:
                 panel.show()
         if panel is None:
+            if self.give_way is not None:
+                self.give_way.restore()
             if self.banner.isVisible() or not self.note.isHidden():
                 self.host.show()
                 self.fit()
@@ -179,6 +187,8 @@ class DeskPane(QObject):
         self._chain_tabs(panel)
         self.fit()
         self.host.verticalScrollBar().setValue(0)
+        if self.give_way is not None:
+            self.give_way.check_later()
 
     def _chain_tabs(self, panel: DeskPanel) -> None:
         """Tab from the search box goes into the panel first."""
@@ -199,8 +209,11 @@ class DeskPane(QObject):
         if self.current is None and not self.banner.isVisible():
             return
         view_h = self.view.height()
-        share = PANEL_SHARE_NARROW if self.host_window.width() < NARROW_WIDTH else PANEL_SHARE
-        cap = max(80, min(int(view_h * share), view_h - CARD_MIN_HEIGHT))
+        if self.give_way is not None and self.give_way.active and self.current is not None:
+            cap = max(80, view_h - CARD_MIN_HEIGHT_IN_USE)
+        else:
+            share = PANEL_SHARE_NARROW if self.host_window.width() < NARROW_WIDTH else PANEL_SHARE
+            cap = max(80, min(int(view_h * share), view_h - CARD_MIN_HEIGHT))
         m = self.host.contentsMargins()  # the host's own border (the stylesheet's line under it)
         wanted = self.host.content_height(self.view.width() - m.left() - m.right()) + m.top() + m.bottom()
         self._set_height(min(wanted, cap))
@@ -224,6 +237,10 @@ class DeskPane(QObject):
     @property
     def height(self) -> int:
         return self._height
+
+    def scroll_to_end(self) -> None:
+        bar = self.host.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -331,7 +348,7 @@ class Desk(QObject):
 
         style = desk_stylesheet()
         self.bar = CallBar(self)
-        self.bar.setStyleSheet(style)
+        theme.current().style(self.bar, style)  # follows light / dark and zoom
         # As tall as the kind filter beside it: the search bar keeps its height, so nothing
         # under it moves when the desk arrives.
         height = window.kind_filter.sizeHint().height()
@@ -340,7 +357,8 @@ class Desk(QObject):
         self.bar.timer.fit_width()
         window.add_to_search_bar(self.bar)
         self.pane = DeskPane(window, self)
-        self.pane.host.setStyleSheet(style)
+        theme.current().style(self.pane.host, style)
+        self.pane.give_way = ResultsGiveWay(window, self.pane, self)
         self.bar.timer.toggled_by_user.connect(self.toggle_timer)
 
         self.actions: dict[str, QAction] = {}
@@ -480,6 +498,13 @@ class Desk(QObject):
         if new is self.window.search_box and old is not None and self.pane.host.isAncestorOf(old):
             self._panel_focus = old
             QTimer.singleShot(0, self, self._forget_panel_focus)
+        panel = self.pane.current
+        if new is not None and panel is not None and panel.isAncestorOf(new):
+            chain = [w for w in panel.focus_chain() if w.isVisible()]
+            if chain and new is chain[-1]:
+                # The panel's last control: what follows it (the key hints, the verdict's
+                # reasons) is read, not focused, so the keyboard brings it into view too.
+                QTimer.singleShot(0, self, self.pane.scroll_to_end)
 
     def _forget_panel_focus(self) -> None:
         self._panel_focus = None

@@ -16,10 +16,11 @@ import datetime as dt
 import html
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QBoxLayout,
     QComboBox,
     QDialog,
@@ -39,6 +40,7 @@ from workaid.core.content.hours import ContactHours, WhenError, check_callback, 
 from workaid.core.desk.escalation_log import EscalationEntry
 from workaid.core.desk.handoff import LEVEL_NAMES, HandoffNote, problems, render
 from workaid.core.errors import for_person
+from workaid.ui import theme
 from workaid.ui.desk.common import (
     FlowLayout,
     Message,
@@ -86,7 +88,7 @@ class HandoffDialog(QDialog):
         self.setObjectName("HandoffDialog")
         self.setWindowTitle("Hand-off note — WorkAid")
         self.setAccessibleName("Hand-off note")
-        self.setStyleSheet(desk_stylesheet())
+        theme.current().style(self, desk_stylesheet())  # follows light / dark and zoom
         self.setModal(False)
         # An explicit minimum: the layout then never resizes the shown window's limits
         # (which some platforms, the tests' offscreen one included, cannot take).
@@ -120,6 +122,8 @@ class HandoffDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # No Tab stop of its own: Tab brings every field, whole, into view (_show_whole).
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget(scroll)
         body.setObjectName("DialogBody")
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
@@ -127,6 +131,7 @@ class HandoffDialog(QDialog):
         self.columns.setSpacing(18)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self.form_scroll = scroll
 
         # -- the form --------------------------------------------------------------------
         form_box = QWidget(body)
@@ -291,6 +296,39 @@ class HandoffDialog(QDialog):
         self.owner.textEdited.connect(lambda _t: self._edited("owner"))
         self.cards_model.dataChanged.connect(lambda *_: self.update_note())
         self.outcome.currentTextChanged.connect(lambda _t: self._confirm_reset())
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+
+    # -- a short window ------------------------------------------------------------------------
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The field the keyboard went to, whole, in view (a short or narrow window scrolls
+        the form). Qt's own scrolling shows only a list's current row or an editor's cursor
+        line; the rep should see the whole list of cards, or the whole note."""
+        body = self.form_scroll.widget()
+        if new is not None and body is not None and body.isAncestorOf(new):
+            QTimer.singleShot(0, self, lambda: self._show_whole(new))
+
+    def _show_whole(self, field: QWidget) -> None:
+        body = self.form_scroll.widget()
+        if body is None or not field.isVisible() or not body.isAncestorOf(field):
+            return
+        # What the rep reads with a field comes into view with it: the team's hours under
+        # "To", the callback check under the time, the list of gaps above the note.
+        companions = {self.target: self.team_status, self.callback: self.callback_check, self.preview: self.problems}
+        rect = QRect(field.mapTo(body, QPoint(0, 0)), field.size())
+        extra = companions.get(field)
+        if extra is not None and extra.isVisible():
+            rect = rect.united(QRect(extra.mapTo(body, QPoint(0, 0)), extra.size()))
+        bar = self.form_scroll.verticalScrollBar()
+        view_h = self.form_scroll.viewport().height()
+        margin = 8
+        if rect.height() + 2 * margin > view_h:
+            rect = QRect(field.mapTo(body, QPoint(0, 0)), field.size())  # the field itself, then
+        if rect.top() - margin < bar.value():
+            bar.setValue(rect.top() - margin)
+        elif rect.bottom() + margin > bar.value() + view_h:
+            bar.setValue(min(rect.top() - margin, rect.bottom() + margin - view_h))
 
     # -- filling in ------------------------------------------------------------------------
     def prefill(self) -> None:

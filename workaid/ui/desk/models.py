@@ -384,9 +384,9 @@ class ProtocolStepsModel(_ListModel):
                 return f
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            from PySide6.QtGui import QColor
+            from workaid.ui import theme
 
-            return QColor({"done": "#1e6b34", "next": "#8a3b00", "later": "#6b7683"}[state])
+            return theme.color({"done": "#1e6b34", "next": "#8a3b00", "later": "#6b7683"}[state])
         if role == self.KindRole:
             return kind
         if role == self.StateRole:
