@@ -44,7 +44,8 @@ COMMAND_HELP: dict[str, str] = {
     "publish": "validate a source folder and publish what changed to the shared folder",
     "checkout": "copy the shared folder's current cards into a folder to edit",
     "sync": "check the shared folder once and apply a new verified pack",
-    "config": "print the effective configuration and where each value came from",
+    "config": "print the effective configuration, where each value came from, and the data and log folders",
+    "doctor": "check this desk: versions, folders, configuration, share, content database, an offscreen window",
     "authority": "may this role grant this amount under a card's discretion limits, or who decides?",
     "script": "print a script card with its placeholders filled in",
     "edit": "open the content owners' workbench on a source folder of cards",
@@ -78,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         metavar="FILE",
         help="a configuration file to use instead of the per-user one (also: $WORKAID_CONFIG)",
+    )
+    p.add_argument(
+        "--search",
+        metavar="WORDS",
+        help="open the window with this search; when WorkAid is already open, its window comes up and searches",
     )
     p.add_argument("command", nargs="?", metavar="COMMAND", choices=COMMAND_HELP, help="what to do (default: gui)")
     p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -162,6 +168,10 @@ def _add_arguments(command: str, p: argparse.ArgumentParser) -> None:
         from workaid.cli_feedback import add_arguments as add_feedback_arguments
 
         add_feedback_arguments(command, p)
+    elif command == "doctor":
+        from workaid.cli_doctor import add_arguments as add_doctor_arguments
+
+        add_doctor_arguments(command, p)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -170,6 +180,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     command = top.command or "gui"
     args = _command_parser(command).parse_args(top.rest)
     args.data_dir, args.config, args.command = top.data_dir, top.config, command
+    args.search = top.search
     return args
 
 
@@ -178,9 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     from workaid.core import paths
 
     if args.config:
-        import os
+        from workaid.core.distribution.config import use_config_file
 
-        os.environ["WORKAID_CONFIG"] = args.config
+        use_config_file(args.config)  # labelled "--config file" in `workaid config`, not $WORKAID_CONFIG
     data_dir = paths.data_dir(args.data_dir)
     command = args.command
     if command == "gui":
@@ -189,16 +200,22 @@ def main(argv: list[str] | None = None) -> int:
         refused = boot.refuse_without_display(data_dir)  # else Qt aborts with a misleading xcb message
         if refused is not None:
             return refused
+        from workaid.ui import single_instance
+
+        primary = single_instance.claim(data_dir, args.search)  # before Qt: a second start is quick
+        if primary is None:
+            return EXIT_OK  # the running window came up (and searches)
         boot.prepare()  # before Qt is imported: see workaid.ui.boot
         from workaid.ui.app import run
 
-        return run(data_dir)
+        return run(data_dir, instance=primary)
     if command == "edit":
         return _edit(args.source, data_dir)
     try:
         if command == "check":
             return _check(args.folder)
-        _setup_logging(data_dir)
+        if command != "doctor":  # doctor only looks: it must not create the data folder for its log
+            _setup_logging(data_dir)
         return _run_command(command, args, data_dir)
     except BrokenPipeError:
         return _output_closed()
@@ -269,6 +286,10 @@ def _dispatch(command: str, args: argparse.Namespace, data_dir: Path) -> int:
         from workaid.cli_feedback import COMMANDS as FEEDBACK
 
         return FEEDBACK[command](args, data_dir)
+    if command == "doctor":
+        from workaid.cli_doctor import COMMANDS as DOCTOR
+
+        return DOCTOR[command](args, data_dir)
     from workaid.cli_escalation import COMMANDS
 
     return COMMANDS[command](args, _library(data_dir))
@@ -624,9 +645,16 @@ def _sync(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _config(args: argparse.Namespace, data_dir: Path) -> int:
+    """The effective configuration (TOML lines with their sources, then the files
+    consulted), then the data folder and log file as comments: the output stays
+    something a line of which can be pasted into workaid.toml."""
+    from workaid.core import logs
     from workaid.core.distribution.config import describe, load_config
+    from workaid.core.doctor import data_dir_source
 
     print(describe(load_config()))
+    print(f"\n# data folder: {data_dir}    # from {data_dir_source(args.data_dir)}")
+    print(f"# log file:    {logs.log_file(data_dir)}")
     return EXIT_OK
 
 

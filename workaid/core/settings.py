@@ -53,6 +53,28 @@ def qt_state(value: str) -> str | None:
     return None if len(value) <= 100_000 else "is too long"
 
 
+ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
+
+
+def zoom_check(value: int) -> str | None:
+    return None if value in ZOOM_STEPS else f"must be one of {', '.join(map(str, ZOOM_STEPS))}"
+
+
+def places_check(value: str) -> str | None:
+    """A JSON object of screen keys to base64 geometries, small."""
+    if not value:
+        return None
+    if len(value) > 50_000:
+        return "is too long"
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return "is not JSON"
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        return "is not an object of screen keys to geometries"
+    return next((f"has {k!r} {qt_state(v)}" for k, v in data.items() if qt_state(v)), None)
+
+
 REGISTRY: dict[str, Setting] = {
     s.name: s
     for s in (
@@ -65,6 +87,23 @@ REGISTRY: dict[str, Setting] = {
             "",
             "Sizes of the results/card splitter when the window is narrow and the card sits under the results (Qt, base64).",
             qt_state,
+        ),
+        Setting(
+            "window.places",
+            str,
+            "",
+            "Where the window was on each monitor set-up it was used with (JSON: screen key to Qt geometry).",
+            places_check,
+        ),
+        Setting("window.on_top", bool, False, "Keep the window above the phone system and other windows."),
+        Setting("window.compact", bool, False, "Compact mode: a narrow strip, the search box and the card."),
+        Setting("window.zoom", int, 100, "Text size in percent (Ctrl+= / Ctrl+- / Ctrl+0).", zoom_check),
+        Setting(
+            "window.theme",
+            str,
+            "system",
+            "Light or dark: 'system' follows the desktop, or 'light' / 'dark'.",
+            lambda v: None if v in ("system", "light", "dark") else "must be system, light or dark",
         ),
         Setting("search.limit", int, 50, "How many results a search shows at most (1 to 50).", in_range(1, 50)),
         Setting("search.kind", str, "", "Kind filter last chosen ('' for all kinds)."),

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from workaid.ui.main_window import MainWindow
+    from workaid.ui.single_instance import Primary
 
 log = logging.getLogger("workaid.ui")
 
@@ -144,12 +145,16 @@ def configure_app(app: QApplication, set_style: bool = True) -> None:
         app.setStyle(boot.STYLE)
     from PySide6.QtGui import QFont
 
-    app.setPalette(light_palette())
+    palette, sheet = light_palette(), load_stylesheet()
+    app.setPalette(palette)
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setStyleSheet(load_stylesheet())
+    app.setStyleSheet(sheet)
+    from workaid.ui import theme
+
+    theme.current().set_base(sheet, palette)  # the dark look is derived from these (window.theme)
 
 
 def build_window(library: Library, settings: Settings) -> MainWindow:
@@ -197,8 +202,11 @@ def open_startup_log(data_dir: Path) -> StartupLog | None:
         return None
 
 
-def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = None) -> int:
-    """Run the desktop app until its window closes; returns the exit code."""
+def run(
+    data_dir: Path, bundled: Path | None = None, argv: list[str] | None = None, instance: Primary | None = None
+) -> int:
+    """Run the desktop app until its window closes; returns the exit code. With
+    `instance` (single_instance.claim), later starts raise this window."""
     data_dir = Path(data_dir)
     app = boot.start(list(argv) if argv is not None else sys.argv[:1])
     own_app = boot.made_here(app)
@@ -207,7 +215,7 @@ def run(data_dir: Path, bundled: Path | None = None, argv: list[str] | None = No
     if startup_log is None:
         return EX_IOERR
     try:
-        return _run(app, own_app, data_dir, bundled, startup_log, gc_was_enabled)
+        return _run(app, own_app, data_dir, bundled, startup_log, gc_was_enabled, instance)
     finally:
         startup_log.attach()
         boot.resume_collector()
@@ -220,6 +228,7 @@ def _run(
     bundled: Path | None,
     startup_log: StartupLog,
     gc_was_enabled: bool,
+    instance: Primary | None = None,
 ) -> int:
     problem = binding_problem()
     if problem:
@@ -257,10 +266,19 @@ def _run(
             QTimer.singleShot(0, window, settle_gc)
 
         window.ready.connect(settle)
-        window.show()
+        server = None
+        if instance is not None:
+            from workaid.ui.single_instance_server import install as serve_instance
+
+            server = serve_instance(window, instance, window.come_forward)
+            if instance.search:
+                window.search_box.setText(instance.search)
+        window.show_as_saved()
         window.raise_()
         window.activateWindow()
         code = app.exec()
+        if server is not None:
+            server.close()
         window.shutdown()
         log.info("WorkAid UI closed (exit code %s)", code)
         return code

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from workaid.core.content import render
 from workaid.core.content.store import StoredCard
+from workaid.ui import theme
 from workaid.ui.models import human_date, kind_label
 
 log = logging.getLogger("workaid.ui.card")
@@ -143,7 +144,8 @@ class CardView(QTextBrowser):
         self.setSearchPaths([])
         self.setReadOnly(True)
         self._compact = False
-        self.document().setDefaultStyleSheet(DOCUMENT_CSS)
+        self._apply_css()
+        theme.on_change(self, lambda _dark: self.restyle())
         self.document().setDocumentMargin(18)
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.refused_resources: list[str] = []  # every URL the document asked for (all refused)
@@ -156,7 +158,7 @@ class CardView(QTextBrowser):
         self.card = card
         self._body_html = None
         body = card_html(card.body, card.fields)
-        self.setHtml(header_html(card) + body)
+        self._set_html(header_html(card) + body)
         self.verticalScrollBar().setValue(0)
         self.setDocumentTitle(card.title)
 
@@ -167,29 +169,39 @@ class CardView(QTextBrowser):
             return
         self._body_html = body_html
         position = self.verticalScrollBar().value()
-        self.setHtml(header_html(self.card) + body_html)
+        self._set_html(header_html(self.card) + body_html)
         self.verticalScrollBar().setValue(position)
 
     def show_empty(self, message: str | None = None) -> None:
         self.card = None
         self._empty_message = message
-        self.setHtml(empty_html(message))
+        self._set_html(empty_html(message))
 
     def set_compact(self, compact: bool) -> None:
         """Narrow strip: smaller title and margins. Re-renders what is shown."""
         if compact == self._compact:
             return
         self._compact = compact
-        css = DOCUMENT_CSS + (COMPACT_CSS if compact else "")
-        self.document().setDefaultStyleSheet(css)
         self.document().setDocumentMargin(12 if compact else 18)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Draw what is shown again in the current look (compact, theme, zoom)."""
+        self._apply_css()
         position = self.verticalScrollBar().value()
         if self.card is not None:
             body = self._body_html if self._body_html is not None else card_html(self.card.body, self.card.fields)
-            self.setHtml(header_html(self.card) + body)
+            self._set_html(header_html(self.card) + body)
         else:
-            self.setHtml(empty_html(getattr(self, "_empty_message", None)))
+            self._set_html(empty_html(getattr(self, "_empty_message", None)))
         self.verticalScrollBar().setValue(position)
+
+    def _apply_css(self) -> None:
+        look = theme.current()
+        self.document().setDefaultStyleSheet(look.css(DOCUMENT_CSS + (COMPACT_CSS if self._compact else "")))
+
+    def _set_html(self, text: str) -> None:
+        self.setHtml(theme.current().html(text))
 
     def setSource(
         self, url: QUrl | str, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource

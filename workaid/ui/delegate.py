@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from workaid.ui import theme
 from workaid.ui.models import ResultsModel, kind_label
 
 PAD_X = 14
@@ -34,7 +35,8 @@ PAD_Y = 9
 GAP = 4
 SNIPPET_LINES = 2
 
-# (background, text) per kind: quiet tints, readable at a glance.
+# (background, text) per kind: quiet tints, readable at a glance. Colours are the light
+# look's; painting asks theme.color for the look in use.
 KIND_COLORS = {
     "guideline": ("#e4eefb", "#1f4e8c"),
     "script": ("#e3f3e7", "#1e6b35"),
@@ -44,17 +46,22 @@ KIND_COLORS = {
 }
 DEFAULT_KIND_COLORS = ("#eceff2", "#3a4450")
 
-TEXT = QColor("#17202a")
-MUTED = QColor("#68737f")
-SNIPPET = QColor("#36404b")
-HIT_BG = QColor("#ffe58a")
-HIT_TEXT = QColor("#1a1400")
-SELECTED_BG = QColor("#dce9fb")
-SELECTED_EDGE = QColor("#2f6fd0")
-HOVER_BG = QColor("#f3f6fa")
-SEPARATOR = QColor("#e7ebef")
-STALE_BG = QColor("#c62828")
-STALE_TEXT = QColor("#ffffff")
+TEXT = "#17202a"
+MUTED = "#68737f"
+SNIPPET = "#36404b"
+HIT_BG = "#ffe58a"
+HIT_TEXT = "#1a1400"
+SELECTED_BG = "#dce9fb"
+SELECTED_EDGE = "#2f6fd0"
+HOVER_BG = "#f3f6fa"
+SEPARATOR = "#e7ebef"
+STALE_BG = "#c62828"
+STALE_TEXT = "#ffffff"
+
+
+def _c(hex_color: str) -> QColor:
+    """A colour of the light look, in the look in use (theme.py)."""
+    return theme.color(hex_color)
 
 
 _SPACES = re.compile(r"\s+")
@@ -119,11 +126,11 @@ class ResultDelegate(QStyledItemDelegate):
         hovered = bool(state & QStyle.StateFlag.State_MouseOver)
 
         if selected:
-            painter.fillRect(rect, SELECTED_BG)
-            painter.fillRect(QRectF(rect.left(), rect.top(), 3, rect.height()), SELECTED_EDGE)
+            painter.fillRect(rect, _c(SELECTED_BG))
+            painter.fillRect(QRectF(rect.left(), rect.top(), 3, rect.height()), _c(SELECTED_EDGE))
         elif hovered:
-            painter.fillRect(rect, HOVER_BG)
-        painter.setPen(QPen(SEPARATOR, 1))
+            painter.fillRect(rect, _c(HOVER_BG))
+        painter.setPen(QPen(_c(SEPARATOR), 1))
         painter.drawLine(QPointF(rect.left() + PAD_X, rect.bottom()), QPointF(rect.right() - PAD_X, rect.bottom()))
 
         title_font, small_font, chip_font, snippet_font = self._fonts(option.font)
@@ -137,10 +144,12 @@ class ResultDelegate(QStyledItemDelegate):
         title_right = right
         if stale:
             badge_y = y + (tfm.height() - self._chip_h(chip_font)) / 2
-            badge_w = self._badge(painter, chip_font, "STALE", right, badge_y, STALE_BG, STALE_TEXT, align_right=True)
+            badge_w = self._badge(
+                painter, chip_font, "STALE", right, badge_y, _c(STALE_BG), _c(STALE_TEXT), align_right=True
+            )
             title_right = right - badge_w - 8
         painter.setFont(title_font)
-        painter.setPen(TEXT)
+        painter.setPen(_c(TEXT))
         title = str(index.data(ResultsModel.TitleRole) or "")
         elided = tfm.elidedText(title, Qt.TextElideMode.ElideRight, max(0.0, title_right - left))
         left_middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -151,11 +160,11 @@ class ResultDelegate(QStyledItemDelegate):
         kind = str(index.data(ResultsModel.KindRole) or "")
         bg, fg = KIND_COLORS.get(kind, DEFAULT_KIND_COLORS)
         chip_h = self._chip_h(chip_font)
-        chip_w = self._badge(painter, chip_font, kind_label(kind), left, y, QColor(bg), QColor(fg))
+        chip_w = self._badge(painter, chip_font, kind_label(kind), left, y, _c(bg), _c(fg))
         tags = index.data(ResultsModel.TagsRole) or []
         if tags:
             painter.setFont(small_font)
-            painter.setPen(MUTED)
+            painter.setPen(_c(MUTED))
             sfm = QFontMetricsF(small_font)
             tx = left + chip_w + 8
             text = sfm.elidedText(
@@ -211,8 +220,8 @@ class ResultDelegate(QStyledItemDelegate):
                 fr.start = pos
                 fr.length = len(piece)
                 fmt = QTextCharFormat()
-                fmt.setBackground(HIT_BG)
-                fmt.setForeground(HIT_TEXT)
+                fmt.setBackground(_c(HIT_BG))
+                fmt.setForeground(_c(HIT_TEXT))
                 fmt.setFontWeight(QFont.Weight.DemiBold)
                 fr.format = fmt
                 formats.append(fr)
@@ -240,7 +249,7 @@ class ResultDelegate(QStyledItemDelegate):
             y += fm.lineSpacing()
             lines.append(line)
         layout.endLayout()
-        painter.setPen(SNIPPET)
+        painter.setPen(_c(SNIPPET))
         painter.setFont(font)
         layout.draw(painter, box.topLeft())
         if lines:

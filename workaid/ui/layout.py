@@ -9,11 +9,13 @@ the main window (neither imports the other).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, Slot
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtCore import QByteArray, QObject, QRect, QTimer, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from workaid.core.settings import Settings
 from workaid.ui.lazy import LazyQt
@@ -26,6 +28,45 @@ else:
 # Below this window width the card goes under the results and the desk bar turns compact.
 NARROW_WIDTH = 760
 DEFAULT_SIZE = (1280, 800)
+
+
+COMPACT_SIZE = (440, 640)
+MAX_PLACES = 12
+# Of the window's title bar, at least this much must lie on some screen to be reachable.
+REACHABLE = (120, 40)
+
+
+def screens_key(compact: bool = False) -> str:
+    """The set of monitors attached, as a key: the window is remembered per set-up, so a
+    laptop docked and undocked each get their own place."""
+    parts = sorted(
+        f"{s.name()}:{g.width()}x{g.height()}+{g.x()}+{g.y()}"
+        for s in QGuiApplication.screens()
+        for g in [s.geometry()]
+    )
+    return "|".join(parts) + ("|compact" if compact else "")
+
+
+def keep_on_screen(window: QWidget) -> bool:
+    """Move (and shrink) the window onto the primary screen when its title bar is on no
+    screen any more (a monitor gone since); True when it had to move."""
+    frame = window.frameGeometry()
+    title = QRect(frame.left(), frame.top(), frame.width(), max(REACHABLE[1], 1))
+    for screen in QGuiApplication.screens():
+        seen = screen.availableGeometry().intersected(title)
+        if seen.width() >= min(REACHABLE[0], frame.width()) and seen.height() >= min(REACHABLE[1], title.height()):
+            return False
+    primary = QGuiApplication.primaryScreen()
+    if primary is None:
+        return False
+    area = primary.availableGeometry()
+    extra_w, extra_h = frame.width() - window.width(), frame.height() - window.height()  # the title bar, borders
+    width, height = min(window.width(), area.width() - extra_w), min(window.height(), area.height() - extra_h)
+    window.resize(width, height)
+    left = area.left() + (area.width() - width - extra_w) // 2
+    top = area.top() + (area.height() - height - extra_h) // 2
+    window.move(left, top)  # move() places the frame
+    return True
 
 
 def _b64(data: QByteArray) -> str:
@@ -61,10 +102,14 @@ class WindowLayout(QObject):
         # to set back: that needs the Qt enum namespace, which the first frame does without.
         self.painted = False
 
-    def restore(self) -> None:
-        geometry = self._settings.get("window.geometry")
+    def restore(self, compact: bool = False) -> None:
+        """Size and place as last used on this set of monitors (in this mode), never off-screen."""
+        geometry = self._places().get(screens_key(compact)) or (
+            "" if compact else self._settings.get("window.geometry")
+        )
         if not (geometry and self._window.restoreGeometry(_unb64(geometry))):
-            self._window.resize(*DEFAULT_SIZE)
+            self._window.resize(*(COMPACT_SIZE if compact else DEFAULT_SIZE))
+        keep_on_screen(self._window)
         state = self._settings.get("window.state")
         if state:
             self._window.restoreState(_unb64(state))
@@ -76,7 +121,7 @@ class WindowLayout(QObject):
         if narrow == self.narrow and narrow in self._sized:
             return
         if narrow != self.narrow:
-            if self.narrow in self._sized:
+            if self.narrow in self._sized and self._splitter.count() > 1:  # not compact mode's card alone
                 self._states[self.narrow] = self._splitter.saveState()
             self.narrow = narrow
             self._splitter.setOrientation(self.orientation())
@@ -90,6 +135,14 @@ class WindowLayout(QObject):
                 self.sync_orientation()
             return
         QTimer.singleShot(0, self, self._default_split)
+
+    def reapply_split(self) -> None:
+        """The split chosen for this width, again (the results are back beside the card)."""
+        saved = self._states.get(self.narrow)
+        if saved is not None and not saved.isEmpty() and self._splitter.restoreState(saved):
+            self.sync_orientation()
+        else:
+            QTimer.singleShot(0, self, self._default_split)
 
     def orientation(self) -> Qt.Orientation:
         return Qt.Orientation.Vertical if self.narrow else Qt.Orientation.Horizontal
@@ -109,11 +162,30 @@ class WindowLayout(QObject):
             first = int(total * 0.42)
         self._splitter.setSizes([first, total - first])
 
-    def save(self) -> None:
+    def remember_place(self, compact: bool) -> None:
+        """The window's place on this set of monitors, for this mode (normal or compact)."""
+        places = self._places()
+        places[screens_key(compact)] = _b64(self._window.saveGeometry())
+        while len(places) > MAX_PLACES:  # the oldest set-ups go first
+            places.pop(next(iter(places)))
+        self._settings.set("window.places", json.dumps(places))
+
+    def _places(self) -> dict[str, str]:
+        raw = self._settings.get("window.places")
+        try:
+            places = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        return places if isinstance(places, dict) else {}
+
+    def save(self, compact: bool = False) -> None:
         """Put the layout into the settings (the caller saves them)."""
-        self._settings.set("window.geometry", _b64(self._window.saveGeometry()))
+        self.remember_place(compact)
+        if not compact:
+            self._settings.set("window.geometry", _b64(self._window.saveGeometry()))
         self._settings.set("window.state", _b64(self._window.saveState()))
-        self._states[self.narrow] = self._splitter.saveState()
+        if not compact:  # in compact mode the splitter holds the card alone: nothing to keep
+            self._states[self.narrow] = self._splitter.saveState()
         for narrow, key in ((False, "window.splitter"), (True, "window.splitter_narrow")):
             state = self._states.get(narrow)
             if state is not None and not state.isEmpty():

@@ -38,6 +38,7 @@ from workaid.ui.lazy import LazyQt
 from workaid.ui.models import KIND_LABELS, ResultsModel
 from workaid.ui.search_box import FOCUS_KEYS, SearchBox
 from workaid.ui.startup import StartupSequence
+from workaid.ui.status_line import StatusText  # issue 13 #8
 from workaid.ui.tasks import Tasks
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from workaid.ui.search_worker import SearchController
     from workaid.ui.sync_poller import SyncPoller
     from workaid.ui.sync_status import SyncStatus
+    from workaid.ui.window_modes import WindowModes
     from workaid.ui.workbench.launcher import WorkbenchLauncher
 else:
     Qt = LazyQt(globals())
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.feedback: FeedbackService | None = None  # built once the first results are painted
         self.sync_label: SyncStatus | None = None
         self.workbench_launcher: WorkbenchLauncher | None = None  # set when a source folder is configured
+        self.modes: WindowModes | None = None  # compact, on top, zoom, theme, tray, pins (after the first paint)
         self.tasks = Tasks(self)
         self.startup = StartupSequence(self, self)
 
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         central.setObjectName("Central")
         outer = QVBoxLayout(central)
+        self._outer = outer
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
 
@@ -185,12 +189,13 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.setObjectName("StatusBar")
         status.setSizeGripEnabled(False)
-        self.status_label = QLabel(status)
+        # -- issue 13 #8 (workaid.ui.status_line): status texts elide, never hard-cut --
+        self.status_label = StatusText(status)
         self.status_label.setObjectName("StatusText")
         # Built now although hidden: the status bar's height counts them.
-        self.problem_label = QLabel(status)
+        self.problem_label = StatusText(status)
         self.problem_label.setObjectName("Problem")
-        self.problem_label.setWordWrap(True)
+        # -- end issue 13 #8 --
         self.problem_label.hide()
         # Its text is set when it is first needed: Qt's first push-button text is slow
         # (bench/startup.py shows it), too much before the first paint for a hidden button.
@@ -238,12 +243,58 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.kind_filter, self.results)
         self.setTabOrder(self.results, view)
         self._connect_keys()
+        # -- issue 13 #8: the whole status text (Ctrl+Shift+M, a click) and F1's list of keys --
+        from workaid.ui import shortcuts_help, status_line
+
+        status_line.install(self)
+        shortcuts_help.install(self)
+        # -- end issue 13 #8 --
 
     def build_desk(self) -> None:
-        """Right after the card view: the escalation desk (call timer, panels over the card, its keys)."""
+        """Right after the card view: the escalation desk (call timer, panels over the card, its
+        keys), then the second monitor's modes (workaid.ui.window_modes)."""
         from workaid.ui.desk import install
 
         self.desk = install(self)
+        self._build_modes()
+
+    def _build_modes(self) -> None:
+        from workaid.ui.window_modes import WindowModes, app_icon
+
+        QApplication.setWindowIcon(app_icon())
+        self.modes = WindowModes(self)
+
+    def insert_over_card(self, widget: QWidget) -> None:
+        """A row between the search bar and the results and card (the pinned cards)."""
+        self._outer.insertWidget(self._outer.indexOf(self.splitter), widget)
+
+    def set_results_docked(self, docked: bool) -> None:
+        """The results beside (or over) the card, or floating as compact mode's drop-down."""
+        in_splitter = self.splitter.indexOf(self.results) >= 0
+        self.results.setProperty("dropdown", not docked)  # style.qss frames the drop-down
+        self.results.style().unpolish(self.results)
+        self.results.style().polish(self.results)
+        if docked and not in_splitter:
+            self.splitter.insertWidget(0, self.results)
+            self.results.show()
+        elif not docked and in_splitter:
+            self.results.hide()
+            self.results.setParent(self.centralWidget())
+
+    def come_forward(self, search: str | None = None) -> None:
+        """Another start of WorkAid, or the tray: the window up front, searching `search`."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if search:
+            self.search_box.setText(search)
+        self.focus_search()
+        log.info("brought forward%s", " with a search" if search else "")
+
+    def show_as_saved(self) -> None:
+        self.show()
 
     def start_background(self) -> None:
         """Once the first results are painted: check the bundled content, warm up the
@@ -679,7 +730,20 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------------
     def restore_layout(self) -> None:
-        self.layout_store.restore()
+        """Before the first show: the look, the mode and the place the rep left."""
+        from workaid.ui import theme
+
+        look, choice = theme.current(), self.settings.get("window.theme")
+        if choice != "system":  # "system" asks Qt's style hints: after the first paint (WindowModes)
+            look.choose(choice)
+        look.set_zoom(self.settings.get("window.zoom"))
+        if self.settings.get("window.on_top"):
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        compact = bool(self.settings.get("window.compact"))
+        if compact:
+            self.set_results_docked(False)
+            self.kind_filter.hide()
+        self.layout_store.restore(compact=compact)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -691,7 +755,7 @@ class MainWindow(QMainWindow):
             self._card_view.set_compact(compact)
 
     def save_layout(self) -> None:
-        self.layout_store.save()
+        self.layout_store.save(compact=self.modes.compact if self.modes is not None else False)
         self.settings.set("search.kind", self.current_kind())
         try:
             self.settings.save()
@@ -720,4 +784,6 @@ class MainWindow(QMainWindow):
             self._search.shutdown()
         if self.desk is not None:
             self.desk.shutdown()
+        if self.modes is not None and self.modes.tray is not None:
+            self.modes.tray.hide()
         self.tasks.close()
