@@ -171,6 +171,13 @@ def main() -> None:
         print(line("scan", scan) + "   (sampled keystrokes)")
         worst = sorted(zip(ours, keys, strict=False), reverse=True)[:5]
         print("  slowest of ours: " + ", ".join(f"{k!r} {ms:.1f} ms" for ms, k in worst))
+        rec = SignalRecorder()
+        t = time.perf_counter()
+        for i, k in enumerate(keys * 100):
+            rec.searched(k, i % 7)
+        per_call_us = (time.perf_counter() - t) / (len(keys) * 100) * 1e6
+        rec.take(final=True)
+        print(f"  recording alone: {per_call_us:.2f} µs a keystroke ({len(keys) * 100:,} calls)")
         n_groups = lib.store.conn.execute("SELECT COUNT(DISTINCT card_id || ':' || group_no) FROM synonyms").fetchone()[
             0
         ]
