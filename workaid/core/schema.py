@@ -152,3 +152,38 @@ def ensure_current(
             for statement in steps[target]:
                 database.execute(statement)
             database.execute(f"PRAGMA user_version = {target}")
+
+
+def is_damage_error(e: BaseException) -> bool:
+    """SQLite says the file itself is bad (SQLITE_CORRUPT, SQLITE_NOTADB), not locked or full."""
+    if not isinstance(e, sqlite3.DatabaseError) or isinstance(e, (sqlite3.OperationalError, sqlite3.IntegrityError)):
+        return False
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (11, 26):
+        return True
+    text = str(e).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+class DamagedFile(Exception):
+    """A user's own database (escalation log, feedback store) is damaged: its owner keeps
+    the file for IT and starts a fresh one beside it."""
+
+
+def check_first_read(conn: sqlite3.Connection, path: Path, what: str) -> None:
+    """The first read of a user database, then a quick check: damage raises DamagedFile,
+    anything else (a locked or unreadable file) EnvironmentProblem; `conn` is closed on
+    either. One place, so the escalation log and the feedback store tell damage alike."""
+    try:
+        version_of(conn)  # the first read: a damaged file fails here
+        verdict = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        if is_damage_error(e):
+            raise DamagedFile(str(e)) from e
+        raise EnvironmentProblem(
+            f"The {what} {path} cannot be opened ({e}); check the disk and the folder, then try again."
+        ) from e
+    if verdict != ["ok"]:
+        conn.close()
+        raise DamagedFile("; ".join(verdict))

@@ -28,6 +28,7 @@ from workaid.core.schema import (
     BUSY_TIMEOUT_S,
     ensure_current,
     environment_problem,
+    is_damage_error,
     sqlite_utils_db,
     version_of,
     write,
@@ -181,15 +182,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 def is_damage(e: BaseException) -> bool:
     """SQLite says the file itself is bad (SQLITE_CORRUPT, SQLITE_NOTADB), not locked or full."""
-    if isinstance(e, DamagedDatabase):
-        return True
-    if not isinstance(e, sqlite3.DatabaseError) or isinstance(e, (sqlite3.OperationalError, sqlite3.IntegrityError)):
-        return False
-    code = getattr(e, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in (11, 26):
-        return True
-    text = str(e).lower()
-    return "malformed" in text or "not a database" in text or "corrupt" in text
+    return isinstance(e, DamagedDatabase) or is_damage_error(e)
 
 
 class DamagedDatabase(EnvironmentProblem):

@@ -33,7 +33,16 @@ from typing import TYPE_CHECKING, Any
 from workaid.core.clock import parse_stamp, utc_now
 from workaid.core.errors import EnvironmentProblem, WorkAidError
 from workaid.core.fileio import atomic_write
-from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, sqlite_utils_db, version_of, write
+from workaid.core.schema import (
+    BUSY_TIMEOUT_S,
+    DamagedFile,
+    check_first_read,
+    ensure_current,
+    is_damage_error,
+    sqlite_utils_db,
+    version_of,
+    write,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -202,25 +211,13 @@ class EscalationLog:
         self.kept = older
         try:
             self._open(newest)
-        except _Damaged as e:
+        except DamagedFile as e:
             self._start_fresh(newest, e)
 
     def _open(self, path: Path) -> None:
         self.path, self._db = path, None
         self.conn = _connect(path)
-        try:
-            self.schema_version()  # the first read: a damaged file fails here
-            verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
-        except sqlite3.DatabaseError as e:
-            self.conn.close()
-            if _is_damage(e):
-                raise _Damaged(str(e)) from e
-            raise EnvironmentProblem(
-                f"The escalation log {path} cannot be opened ({e}); check the disk and the folder, then try again."
-            ) from e
-        if verdict != ["ok"]:
-            self.conn.close()
-            raise _Damaged("; ".join(verdict))
+        check_first_read(self.conn, path, "escalation log")
         try:
             self.migrate()
         except BaseException:
@@ -261,7 +258,7 @@ class EscalationLog:
         row = _checked_row(entry, self._clock())
         try:
             return self._insert(row)
-        except _Damaged as e:  # found on this write: nothing was written; a fresh log takes it
+        except DamagedFile as e:  # found on this write: nothing was written; a fresh log takes it
             self.conn.close()
             self._start_fresh(self.path, e)
             return self._insert(row)
@@ -273,8 +270,8 @@ class EscalationLog:
                 assert rowid is not None  # sqlite-utils sets it after every single-row insert
                 return rowid
         except sqlite3.DatabaseError as e:
-            if _is_damage(e):
-                raise _Damaged(str(e)) from e
+            if is_damage_error(e):
+                raise DamagedFile(str(e)) from e
             raise
         except EnvironmentProblem as e:
             raise EnvironmentProblem(f"Could not write to the escalation log: {e}") from e
@@ -343,16 +340,6 @@ class EscalationLog:
                 f"Could not write {path}: {err.strerror or err}. Check the folder and the disk, then try again."
             ) from err
         return len(entries)
-
-
-class _Damaged(Exception):
-    """The log file is damaged (SQLite: malformed, not a database)."""
-
-
-def _is_damage(e: BaseException) -> bool:
-    from workaid.core.content.store import is_damage
-
-    return is_damage(e)
 
 
 def _chain(home: Path) -> list[Path]:

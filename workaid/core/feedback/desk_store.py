@@ -40,7 +40,16 @@ from workaid.core.feedback.outbox import (
     encode,
 )
 from workaid.core.feedback.privacy import clean_query, mask_comment
-from workaid.core.schema import BUSY_TIMEOUT_S, ensure_current, sqlite_utils_db, version_of, write
+from workaid.core.schema import (
+    BUSY_TIMEOUT_S,
+    DamagedFile,
+    check_first_read,
+    ensure_current,
+    is_damage_error,
+    sqlite_utils_db,
+    version_of,
+    write,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -126,16 +135,6 @@ def default_path(data_dir: Path | str) -> Path:
     return Path(data_dir) / STORE_NAME
 
 
-def _is_damage(e: BaseException) -> bool:
-    from workaid.core.content.store import is_damage
-
-    return is_damage(e)
-
-
-class _Damaged(Exception):
-    """The store's file is damaged (SQLite: malformed, not a database)."""
-
-
 _FLAG_COLUMNS = "id, card, version, reason, comment, at, sent_at"
 
 
@@ -161,7 +160,7 @@ class FeedbackStore:
             ) from e
         try:
             self._open()
-        except _Damaged as e:
+        except DamagedFile as e:
             self._start_fresh(e)
 
     # -- opening, damage ---------------------------------------------------------------------
@@ -173,18 +172,10 @@ class FeedbackStore:
             raise EnvironmentProblem(f"Cannot open the feedback store {self.path}: {e}") from e
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            version_of(self.conn)  # the first read: a damaged file fails here
-            verdict = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
         except sqlite3.DatabaseError as e:
             self.conn.close()
-            if _is_damage(e):
-                raise _Damaged(str(e)) from e
-            raise EnvironmentProblem(
-                f"The feedback store {self.path} cannot be opened ({e}); check the disk and the folder, then try again."
-            ) from e
-        if verdict != ["ok"]:
-            self.conn.close()
-            raise _Damaged("; ".join(verdict))
+            raise EnvironmentProblem(f"Cannot open the feedback store {self.path}: {e}") from e
+        check_first_read(self.conn, self.path, "feedback store")
         try:
             ensure_current(self.conn, lambda: self.db, _MIGRATIONS, self._lock, self.path, "feedback store")
         except BaseException:
@@ -260,7 +251,7 @@ class FeedbackStore:
         row = {**flag.as_sent(), "sent_at": None, "file": None}
         try:
             self._insert_flag(row)
-        except _Damaged as e:  # found on this write: nothing was written; a fresh store takes it
+        except DamagedFile as e:  # found on this write: nothing was written; a fresh store takes it
             self.conn.close()
             self._start_fresh(e)
             self._insert_flag(row)
@@ -272,8 +263,8 @@ class FeedbackStore:
             with self._write() as db:
                 db.table("flags").insert(row)
         except sqlite3.DatabaseError as e:
-            if _is_damage(e):
-                raise _Damaged(str(e)) from e
+            if is_damage_error(e):
+                raise DamagedFile(str(e)) from e
             raise
 
     def flags(self, card: str | None = None) -> list[Flag]:
