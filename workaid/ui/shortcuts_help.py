@@ -16,16 +16,16 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from workaid.ui.dialog_parts import close_row
 
 log = logging.getLogger("workaid.ui.shortcuts")
 
@@ -143,17 +143,8 @@ class ShortcutsDialog(QDialog):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.header().setStretchLastSection(True)
         layout.addWidget(self.tree, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        close = QPushButton("Close  Esc", self)
-        close.setObjectName("SecondaryButton")
-        close.setAccessibleName("Close")
-        close.setAutoDefault(False)
-        close.clicked.connect(self.reject)
-        row.addWidget(close)
-        layout.addLayout(row)
+        layout.addLayout(close_row(self, window))
         self.filter.textChanged.connect(self._apply_filter)
-        self.finished.connect(lambda _result: window.activateWindow())  # the keyboard goes back
 
     def refresh(self) -> None:
         """Read the shortcuts again (a dialog built since the last time adds its keys)."""

@@ -210,7 +210,9 @@ class StatusLine(QObject):
             self._text.setPlainText(self.whole_text())
 
     def _build_dialog(self) -> QDialog:
-        from PySide6.QtWidgets import QDialog, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout
+        from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout
+
+        from workaid.ui.dialog_parts import close_row  # built on first use: not before the first paint
 
         dialog = QDialog(self._window)
         dialog.setObjectName("StatusWhole")
@@ -228,16 +230,7 @@ class StatusLine(QObject):
             Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
         )
         layout.addWidget(text, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        close = QPushButton("Close  Esc", dialog)
-        close.setObjectName("SecondaryButton")
-        close.setAccessibleName("Close")
-        close.setAutoDefault(False)
-        close.clicked.connect(dialog.reject)
-        dialog.finished.connect(lambda _result: self._window.activateWindow())  # the keyboard goes back
-        row.addWidget(close)
-        layout.addLayout(row)
+        layout.addLayout(close_row(dialog, self._window))
         self._dialog, self._text = dialog, text
         return dialog
 

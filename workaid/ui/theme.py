@@ -85,6 +85,7 @@ class Theme(QObject):
         self._base_sheet = ""
         self._base_palette: QPalette | None = None
         self._following = False  # connected to the desktop's colour-scheme changes
+        self._colors: dict[tuple[str, bool], QColor] = {}
 
     # -- choosing ------------------------------------------------------------------------------
     def system_is_dark(self) -> bool:
@@ -120,7 +121,12 @@ class Theme(QObject):
 
     # -- what follows the look ----------------------------------------------------------------
     def color(self, hex_color: str) -> QColor:
-        return QColor(dark_hex(hex_color.lower()) if self.dark else hex_color)
+        """The look's colour for a light look's "#rrggbb" (asked for at every paint: kept)."""
+        key = (hex_color, self.dark)
+        found = self._colors.get(key)
+        if found is None:
+            found = self._colors[key] = QColor(dark_hex(hex_color.lower()) if self.dark else hex_color)
+        return found
 
     def css(self, text: str) -> str:
         return scaled_points(dark_css(text) if self.dark else text, self.zoom / 100)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QToolButton
 
 from workaid.core import paths
 from workaid.core.settings import ZOOM_STEPS
@@ -286,9 +286,3 @@ class WindowModes(QObject):
         if refit or (watched is self._box and kind == QEvent.Type.FocusIn and self._typing):
             self._show_dropdown()
         return False
-
-
-def widget_inside(widget: QWidget, window: QWidget) -> bool:
-    """Whether `widget` is shown whole inside `window` (tests and the narrow-window checks)."""
-    top_left = widget.mapTo(window, widget.rect().topLeft())
-    return widget.isVisible() and window.rect().contains(QRect(top_left, widget.size()))
